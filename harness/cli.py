@@ -1,0 +1,70 @@
+"""Command line: ``python -m harness measure|render|list``."""
+
+import argparse
+import os
+from pathlib import Path
+
+from rich.console import Console
+
+from harness import results
+from harness.discover import discover
+from harness.measure import ROOT
+from harness.plot import render_plot
+from harness.run import PROFILES, measure_all
+from harness.table import render_table
+
+# Generated files live outside docs/ so that `mkdocs serve` never watches them
+# being written; pages include them by path (see `snippets` in mkdocs.yml).
+GENERATED = Path(os.environ.get("SITE_GENERATED", ROOT / "generated"))
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write only on change, so an unchanged table does not trigger a rebuild."""
+    if path.exists() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return True
+
+
+def render(results_path: Path, out: Path, console: Console) -> int:
+    try:
+        data = results.load(results_path)
+    except results.ResultsError as error:
+        console.print(f"[red]Cannot render: {error}")
+        return 2
+    changed = 0
+    for example_id, record in sorted(data["examples"].items()):
+        changed += write_if_changed(out / "tables" / f"{example_id}.md", render_table(record))
+        changed += write_if_changed(out / "plots" / f"{example_id}.md", render_plot(record))
+    console.print(f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
+    parser.add_argument("--out", type=Path, default=GENERATED,
+                        help="folder for results.json, tables/ and plots/ (default: %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    measure = commands.add_parser("measure", help="time every example's variants")
+    measure.add_argument("--profile", choices=PROFILES, default="quick")
+    measure.add_argument("--force", action="store_true", help="measure even unchanged examples")
+    measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
+    commands.add_parser("render", help="write tables and plots from the results file")
+    commands.add_parser("list", help="list the examples the harness measures")
+    args = parser.parse_args(argv)
+
+    console = Console(stderr=True)
+    results_path = args.out / "results.json"
+    if args.command == "list":
+        for example in discover():
+            print(example.id)
+        return 0
+    if args.command == "render":
+        return render(results_path, args.out, console)
+    examples = discover(only=args.only)
+    if not examples:
+        console.print(f"[red]No example matches {args.only}")
+        return 2
+    failed = measure_all(examples, PROFILES[args.profile], results_path, args.force, console)
+    return 1 if failed else 0

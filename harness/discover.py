@@ -1,0 +1,56 @@
+"""Find the examples the harness measures: scripts that define ``BENCHMARK``.
+
+Discovery reads the source (it never imports an example), so a broken
+example cannot break the listing of the others.
+"""
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@dataclass(frozen=True)
+class Example:
+    path: Path
+    id: str  # path below examples/ without ".py": "io/threads"
+
+    @property
+    def local_modules(self) -> list[Path]:
+        """Sibling files this example imports (a local server, a data generator)."""
+        tree = ast.parse(self.path.read_text(), str(self.path))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+        return sorted(p for n in names if (p := self.path.with_name(f"{n}.py")).exists())
+
+
+def defines_benchmark(path: Path) -> bool:
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except SyntaxError:
+        return True  # let the measurement report the syntax error against this example
+    return any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "BENCHMARK" for t in node.targets)
+        for node in tree.body
+    )
+
+
+def discover(root: Path = EXAMPLES, only: list[str] | None = None) -> list[Example]:
+    """Every example under ``root`` with a ``BENCHMARK`` table, sorted by id.
+
+    ``only`` keeps examples whose id contains one of the given strings.
+    """
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name.startswith("_") or not defines_benchmark(path):
+            continue
+        example = Example(path=path, id=path.relative_to(root).with_suffix("").as_posix())
+        if not only or any(part in example.id for part in only):
+            found.append(example)
+    return found

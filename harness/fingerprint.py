@@ -1,0 +1,31 @@
+"""Decide whether an example must be measured again.
+
+A fingerprint covers everything that can change its numbers: its source and
+the sibling modules it imports, the versions of the libraries it declares,
+the Python build, this machine's hardware, and the harness's own timing code.
+"""
+
+import hashlib
+import json
+
+from harness import machine
+from harness.discover import Example
+
+# The code that takes the measurements: changing it invalidates every result.
+TIMING_CODE = ("worker.py", "measure.py")
+
+
+def fingerprint(example: Example) -> str:
+    digest = hashlib.sha256()
+    for path in [example.path, *example.local_modules]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in TIMING_CODE:
+        digest.update((machine.ROOT / "harness" / name).read_bytes())
+    deps = [d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)]
+    context = {
+        "libraries": machine.library_versions(deps),
+        "python": machine.python_build(),
+        "hardware": machine.hardware(),
+    }
+    digest.update(json.dumps(context, sort_keys=True).encode())
+    return digest.hexdigest()[:16]

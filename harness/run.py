@@ -1,0 +1,175 @@
+"""Measure examples: plan the runs, time every variant, check they agree, record."""
+
+import json
+import multiprocessing
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from harness import machine, results, stats
+from harness.discover import Example
+from harness.fingerprint import fingerprint
+from harness.measure import ROOT, VariantFailed, run_variant
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    size: str  # which entry of an example's BENCHMARK["sizes"] to use
+    processes: int  # fresh interpreters per variant
+    warmups: int  # untimed calls per interpreter
+    repeats: int  # timed calls per interpreter, at least
+    min_seconds: float  # ...and more, until this much time has been timed
+    timeout: float  # seconds one interpreter may run
+
+
+PROFILES = {
+    # For tests: proves every example runs under the harness; numbers mean little.
+    "smoke": Profile("smoke", "smoke", processes=1, warmups=0, repeats=1, min_seconds=0,
+                     timeout=120),
+    # For previews: steady enough to compare variants, fast enough to wait for.
+    "quick": Profile("quick", "quick", processes=1, warmups=1, repeats=3, min_seconds=3,
+                     timeout=300),
+    # For publishing: full sizes, more interpreters and repeats.
+    "full": Profile("full", "full", processes=2, warmups=1, repeats=5, min_seconds=10,
+                   timeout=900),
+}
+RANK = {name: rank for rank, name in enumerate(PROFILES)}
+
+
+class ExampleFailed(Exception):
+    """An example could not be measured; the message names the variant and what happened."""
+
+
+def describe(example: Example) -> dict:
+    """Ask a fresh interpreter for the example's variants and sizes."""
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "harness.worker", "--describe", str(example.path)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExampleFailed("timed out while being imported (120 s)") from None
+    try:
+        described = json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise ExampleFailed(
+            f"could not be loaded: its interpreter exited with code {out.returncode}\n"
+            f"{out.stderr.strip()[-2000:]}"
+        ) from None
+    if "error" in described:
+        raise ExampleFailed(f"could not be loaded:\n{described['error'].strip()}")
+    if not described["variants"]:
+        raise ExampleFailed("BENCHMARK['variants'] is empty")
+    return described
+
+
+def is_fresh(record: dict | None, print_: str, profile: Profile) -> bool:
+    """True when a stored record can stand: same fingerprint, a profile at least as thorough."""
+    return (
+        record is not None
+        and record.get("fingerprint") == print_
+        and RANK.get(record.get("profile"), -1) >= RANK[profile.name]
+    )
+
+
+def measure_example(example: Example, profile: Profile, print_: str, progress, task) -> dict:
+    described = describe(example)
+    if profile.size not in described["sizes"]:
+        raise ExampleFailed(f"BENCHMARK['sizes'] has no {profile.size!r} entry")
+    names = described["variants"]
+    baseline, baseline_result = names[0], None
+    progress.update(task, total=len(names) * profile.processes, completed=0)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="harness-") as tmp:
+        for name in names:
+            runs = []
+            for n in range(profile.processes):
+                progress.update(task, description=f"{example.id} · {name} · run {n + 1}")
+                try:
+                    run = run_variant(
+                        example.path, name, profile.size, warmups=profile.warmups,
+                        repeats=profile.repeats, min_seconds=profile.min_seconds,
+                        timeout=profile.timeout,
+                        workdir=Path(tmp), baseline=baseline_result,
+                    )
+                except VariantFailed as error:
+                    raise ExampleFailed(f"variant {name!r} {error}") from None
+                if run.mismatch:
+                    raise ExampleFailed(
+                        f"variants disagree: {name!r} returned something other than the "
+                        f"baseline {baseline!r} ({run.mismatch})"
+                    )
+                runs.append(run)
+                progress.advance(task)
+            if name == baseline:
+                baseline_result = runs[0].result_path
+            wall = stats.summarise([s for r in runs for s in r.wall])
+            rows.append({
+                "name": name,
+                "wall": wall,
+                "cpu": stats.summarise([s for r in runs for s in r.cpu]),
+                "peak_rss": max(r.peak_rss for r in runs),
+                "bound": runs[0].bound,
+                "flags": stats.flags(wall),
+            })
+    deps = [d for p in [example.path, *example.local_modules]
+            for d in machine.script_dependencies(p)]
+    return {
+        "id": example.id,
+        "fingerprint": print_,
+        "profile": profile.name,
+        "size": described["sizes"][profile.size],
+        "baseline": baseline,
+        "efficiency": described["efficiency"],
+        "variants": rows,
+        "environment": {
+            "hardware": machine.hardware(),
+            "python": machine.python_build(),
+            "libraries": machine.library_versions(deps),
+            "start_method": multiprocessing.get_start_method(),
+            "commit": machine.commit(),
+            "date": machine.now(),
+        },
+    }
+
+
+def measure_all(examples: list[Example], profile: Profile, results_path: Path,
+                force: bool = False, console: Console | None = None) -> int:
+    """Measure what changed; keep every good result; return the number of failed examples."""
+    console = console or Console(stderr=True)
+    data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
+    failed = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        for number, example in enumerate(examples, 1):
+            prefix = f"[{number}/{len(examples)}] {example.id}"
+            print_ = fingerprint(example)
+            old = data["examples"].get(example.id)
+            if not force and is_fresh(old, print_, profile):
+                console.print(f"{prefix}: unchanged since {old['environment']['date']}, kept")
+                continue
+            task = progress.add_task(example.id, total=None)
+            try:
+                record = measure_example(example, profile, print_, progress, task)
+            except ExampleFailed as error:
+                failed.append(example.id)
+                console.print(f"[red]{prefix}: FAILED, {error}")
+                continue
+            finally:
+                progress.remove_task(task)
+            data["examples"][example.id] = record
+            results.save(data, results_path)  # after each example: a crash loses nothing
+            best = min(record["variants"], key=lambda v: v["wall"]["median"])
+            console.print(f"{prefix}: measured {len(record['variants'])} variants "
+                          f"(fastest: {best['name']})")
+    if failed:
+        console.print(f"[red]{len(failed)} example(s) failed: {', '.join(failed)}. "
+                      f"Results of the others are saved in {results_path}.")
+    return len(failed)
