@@ -37,14 +37,20 @@ def render(results_path: Path, out: Path, console: Console) -> int:
     for example_id, record in sorted(data["examples"].items()):
         changed += write_if_changed(out / "tables" / f"{example_id}.md", render_table(record))
         changed += write_if_changed(out / "plots" / f"{example_id}.md", render_plot(record))
-    console.print(f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)")
+    console.print(
+        f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)"
+    )
     return 0
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
-    parser.add_argument("--out", type=Path, default=GENERATED,
-                        help="folder for results.json, tables/ and plots/ (default: %(default)s)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=GENERATED,
+        help="folder for results.json, tables/ and plots/ (default: %(default)s)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     measure = commands.add_parser("measure", help="time every example's variants")
     measure.add_argument("--profile", choices=PROFILES, default="quick")

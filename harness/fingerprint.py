@@ -21,7 +21,9 @@ def fingerprint(example: Example) -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in TIMING_CODE:
         digest.update((machine.ROOT / "harness" / name).read_bytes())
-    deps = [d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)]
+    deps = [
+        d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)
+    ]
     context = {
         "libraries": machine.library_versions(deps),
         "python": machine.python_build(),

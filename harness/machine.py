@@ -25,8 +25,12 @@ def cpu_model() -> str:
     except OSError:
         pass
     if sys.platform == "darwin":
-        out = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            ["sysctl", "-n", "machdep.cpu.brand_string"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if out.stdout.strip():
             return out.stdout.strip()
     return platform.processor() or platform.machine()
@@ -88,9 +92,11 @@ def library_versions(names: list[str]) -> dict[str, str]:
 
 def commit() -> str:
     """The short commit hash, with ``+changes`` when the tree has uncommitted edits."""
+
     def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              check=False).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD")
     if not head:

@@ -7,6 +7,7 @@ is still running. Whatever goes wrong ends in a ``VariantFailed`` that says
 what happened, with the whole tree killed.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -57,10 +58,8 @@ def session_processes(sid: int) -> list[psutil.Process]:
 
 def kill_session(sid: int) -> None:
     for proc in session_processes(sid):
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.kill()
-        except psutil.Error:
-            pass
 
 
 def tree_rss(root: psutil.Process) -> int:
@@ -70,10 +69,8 @@ def tree_rss(root: psutil.Process) -> int:
     except psutil.Error:
         return 0
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += proc.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -108,14 +105,30 @@ def run_variant(
     for suffix in (".json", ".pickle"):
         out.with_suffix(suffix).unlink(missing_ok=True)
     stderr_path = out.with_suffix(".stderr")
-    args = [sys.executable, "-m", "harness.worker", str(example), variant, size,
-            str(warmups), str(repeats), str(min_seconds), str(out)]
+    args = [
+        sys.executable,
+        "-m",
+        "harness.worker",
+        str(example),
+        variant,
+        size,
+        str(warmups),
+        str(repeats),
+        str(min_seconds),
+        str(out),
+    ]
     if baseline is not None:
         args.append(str(baseline))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open(stderr_path, "w") as stderr:
-        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                 stderr=stderr, start_new_session=True)
+        child = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
     peak = 0
     started = time.monotonic()
     try:

@@ -6,9 +6,9 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from harness.table import effective_bound  # noqa: E402
+from harness.table import effective_bound
 
 PALETTES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de", "bar": "#4051b5", "bound": "#e8710a"},
@@ -22,26 +22,50 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
     names = [v["name"] for v in variants]
     speedups = [base / v["wall"]["median"] for v in variants]
     # Error bars: the speedup at the first and third quartile of the wall time.
-    low = [base / v["wall"]["median"] - base / (v["wall"]["median"] + v["wall"]["iqr"] / 2)
-           for v in variants]
-    high = [base / max(v["wall"]["median"] - v["wall"]["iqr"] / 2, 1e-9) - base / v["wall"]["median"]
-            for v in variants]
-    with plt.rc_context({"svg.hashsalt": record["id"], "svg.fonttype": "none",
-                         "text.color": palette["text"], "axes.labelcolor": palette["text"],
-                         "xtick.color": palette["text"], "ytick.color": palette["text"],
-                         "axes.edgecolor": palette["grid"]}):
+    low = [
+        base / v["wall"]["median"] - base / (v["wall"]["median"] + v["wall"]["iqr"] / 2)
+        for v in variants
+    ]
+    high = [
+        base / max(v["wall"]["median"] - v["wall"]["iqr"] / 2, 1e-9) - base / v["wall"]["median"]
+        for v in variants
+    ]
+    with plt.rc_context(
+        {
+            "svg.hashsalt": record["id"],
+            "svg.fonttype": "none",
+            "text.color": palette["text"],
+            "axes.labelcolor": palette["text"],
+            "xtick.color": palette["text"],
+            "ytick.color": palette["text"],
+            "axes.edgecolor": palette["grid"],
+        }
+    ):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(variants) + 1.2))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")
         rows = range(len(variants))
-        ax.barh(rows, speedups, xerr=[low, high], color=palette["bar"],
-                ecolor=palette["text"], capsize=2)
+        ax.barh(
+            rows,
+            speedups,
+            xerr=[low, high],
+            color=palette["bar"],
+            ecolor=palette["text"],
+            capsize=2,
+        )
         bounds = [effective_bound(v, variants[0]) for v in variants]
         if any(b is not None for b in bounds):
-            ys = [y for y, b in zip(rows, bounds) if b is not None]
+            ys = [y for y, b in zip(rows, bounds, strict=True) if b is not None]
             xs = [base / b for b in bounds if b is not None]
-            ax.scatter(xs, ys, marker="|", s=300, color=palette["bound"], zorder=3,
-                       label="best possible (bound)")
+            ax.scatter(
+                xs,
+                ys,
+                marker="|",
+                s=300,
+                color=palette["bound"],
+                zorder=3,
+                label="best possible (bound)",
+            )
             ax.legend(loc="lower right", frameon=False)
         ax.axvline(1, color=palette["grid"], linewidth=1)
         ax.set_yticks(list(rows), names)
@@ -61,6 +85,8 @@ def render_plot(record: dict) -> str:
     lines = []
     for theme, palette in PALETTES.items():
         data = base64.b64encode(speedup_svg(record, palette)).decode()
-        lines.append(f"![Speedup of each variant of {record['id']}]"
-                     f"(data:image/svg+xml;base64,{data}#only-{theme})")
+        lines.append(
+            f"![Speedup of each variant of {record['id']}]"
+            f"(data:image/svg+xml;base64,{data}#only-{theme})"
+        )
     return "\n".join(lines) + "\n"

@@ -30,14 +30,15 @@ class Profile:
 
 PROFILES = {
     # For tests: proves every example runs under the harness; numbers mean little.
-    "smoke": Profile("smoke", "smoke", processes=1, warmups=0, repeats=1, min_seconds=0,
-                     timeout=120),
+    "smoke": Profile(
+        "smoke", "smoke", processes=1, warmups=0, repeats=1, min_seconds=0, timeout=120
+    ),
     # For previews: steady enough to compare variants, fast enough to wait for.
-    "quick": Profile("quick", "quick", processes=1, warmups=1, repeats=3, min_seconds=3,
-                     timeout=300),
+    "quick": Profile(
+        "quick", "quick", processes=1, warmups=1, repeats=3, min_seconds=3, timeout=300
+    ),
     # For publishing: full sizes, more interpreters and repeats.
-    "full": Profile("full", "full", processes=2, warmups=1, repeats=5, min_seconds=10,
-                   timeout=900),
+    "full": Profile("full", "full", processes=2, warmups=1, repeats=5, min_seconds=10, timeout=900),
 }
 RANK = {name: rank for rank, name in enumerate(PROFILES)}
 
@@ -51,7 +52,11 @@ def describe(example: Example) -> dict:
     try:
         out = subprocess.run(
             [sys.executable, "-m", "harness.worker", "--describe", str(example.path)],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise ExampleFailed("timed out while being imported (120 s)") from None
@@ -93,10 +98,15 @@ def measure_example(example: Example, profile: Profile, print_: str, progress, t
                 progress.update(task, description=f"{example.id} · {name} · run {n + 1}")
                 try:
                     run = run_variant(
-                        example.path, name, profile.size, warmups=profile.warmups,
-                        repeats=profile.repeats, min_seconds=profile.min_seconds,
+                        example.path,
+                        name,
+                        profile.size,
+                        warmups=profile.warmups,
+                        repeats=profile.repeats,
+                        min_seconds=profile.min_seconds,
                         timeout=profile.timeout,
-                        workdir=Path(tmp), baseline=baseline_result,
+                        workdir=Path(tmp),
+                        baseline=baseline_result,
                     )
                 except VariantFailed as error:
                     raise ExampleFailed(f"variant {name!r} {error}") from None
@@ -110,16 +120,19 @@ def measure_example(example: Example, profile: Profile, print_: str, progress, t
             if name == baseline:
                 baseline_result = runs[0].result_path
             wall = stats.summarise([s for r in runs for s in r.wall])
-            rows.append({
-                "name": name,
-                "wall": wall,
-                "cpu": stats.summarise([s for r in runs for s in r.cpu]),
-                "peak_rss": max(r.peak_rss for r in runs),
-                "bound": runs[0].bound,
-                "flags": stats.flags(wall),
-            })
-    deps = [d for p in [example.path, *example.local_modules]
-            for d in machine.script_dependencies(p)]
+            rows.append(
+                {
+                    "name": name,
+                    "wall": wall,
+                    "cpu": stats.summarise([s for r in runs for s in r.cpu]),
+                    "peak_rss": max(r.peak_rss for r in runs),
+                    "bound": runs[0].bound,
+                    "flags": stats.flags(wall),
+                }
+            )
+    deps = [
+        d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)
+    ]
     return {
         "id": example.id,
         "fingerprint": print_,
@@ -139,14 +152,23 @@ def measure_example(example: Example, profile: Profile, print_: str, progress, t
     }
 
 
-def measure_all(examples: list[Example], profile: Profile, results_path: Path,
-                force: bool = False, console: Console | None = None) -> int:
+def measure_all(
+    examples: list[Example],
+    profile: Profile,
+    results_path: Path,
+    force: bool = False,
+    console: Console | None = None,
+) -> int:
     """Measure what changed; keep every good result; return the number of failed examples."""
     console = console or Console(stderr=True)
     data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
     failed = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         for number, example in enumerate(examples, 1):
             prefix = f"[{number}/{len(examples)}] {example.id}"
@@ -167,9 +189,12 @@ def measure_all(examples: list[Example], profile: Profile, results_path: Path,
             data["examples"][example.id] = record
             results.save(data, results_path)  # after each example: a crash loses nothing
             best = min(record["variants"], key=lambda v: v["wall"]["median"])
-            console.print(f"{prefix}: measured {len(record['variants'])} variants "
-                          f"(fastest: {best['name']})")
+            console.print(
+                f"{prefix}: measured {len(record['variants'])} variants (fastest: {best['name']})"
+            )
     if failed:
-        console.print(f"[red]{len(failed)} example(s) failed: {', '.join(failed)}. "
-                      f"Results of the others are saved in {results_path}.")
+        console.print(
+            f"[red]{len(failed)} example(s) failed: {', '.join(failed)}. "
+            f"Results of the others are saved in {results_path}."
+        )
     return len(failed)

@@ -6,8 +6,10 @@ def duration(seconds: float) -> str:
         return f"{seconds * 1000:.3g} ms"
     return f"{seconds:.2f} s"
 
+
 def memory(nbytes: int) -> str:
     return f"{nbytes / 2**20:.0f} MiB" if nbytes else "–"
+
 
 def effective_bound(variant: dict, baseline: dict) -> float | None:
     """The example's floor for this variant, but never below the baseline's CPU time.
@@ -19,6 +21,7 @@ def effective_bound(variant: dict, baseline: dict) -> float | None:
     if variant.get("bound") is None:
         return None
     return max(variant["bound"], baseline["cpu"]["median"])
+
 
 def footer(record: dict) -> str:
     env = record["environment"]
@@ -34,6 +37,7 @@ def footer(record: dict) -> str:
         f"{hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}; Python {py['version']} ({build}); "
         f"commit {env['commit']}, {env['date'][:10]}.</small>"
     )
+
 
 def render_table(record: dict) -> str:
     """The table a page includes: one row per variant, speedups against the first.

@@ -1,10 +1,12 @@
 """Time one variant of one example, inside a fresh interpreter.
 
-The harness starts
-``python -m harness.worker EXAMPLE VARIANT SIZE WARMUPS REPEATS MIN_SECONDS OUT [BASELINE]``
-once per variant (and ``--describe EXAMPLE`` once, to list the variants), so that no variant inherits another's warm caches, imported
-modules or leftover threads. This module uses only the standard library: it
-must not change what it measures.
+The harness starts, once per variant,
+
+    python -m harness.worker EXAMPLE VARIANT SIZE WARMUPS REPEATS MIN_SECONDS OUT [BASELINE]
+
+(and ``--describe EXAMPLE`` once, to list the variants), so that no variant
+inherits another's warm caches, imported modules or leftover threads. This
+module uses only the standard library: it must not change what it measures.
 
 It writes ``OUT.json`` with the samples, and ``OUT.pickle`` with what the
 variant returned. Given the baseline's pickle, it also checks that this
@@ -79,7 +81,10 @@ def difference(a, b, rel_tol, where="result"):
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         if len(a) != len(b):
             return f"{where}: length {len(a)} != {len(b)}"
-        found = (difference(x, y, rel_tol, f"{where}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
+        found = (
+            difference(x, y, rel_tol, f"{where}[{i}]")
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+        )
         return next((d for d in found if d), None)
     return None if a == b else f"{where}: {a!r} != {b!r}"
 

@@ -2,7 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pillow>=11"]
 # ///
-"""Resize a folder of images to 64×64 and stack them into one NumPy array, with and without processes.
+"""Resize a folder of images to 64×64 and stack them into one array, with and without processes.
 
 Decoding and resizing an image keeps a core busy, and the images are
 independent of each other: the work splits cleanly across processes, each
@@ -32,6 +32,8 @@ def load_small(path: Path) -> np.ndarray:
     with Image.open(path) as image:
         small = image.convert("L").resize((SIDE, SIDE), Image.Resampling.LANCZOS)
         return np.asarray(small)
+
+
 # --8<-- [end:load_small]
 
 
@@ -50,14 +52,20 @@ def list_comprehension(paths: list[Path]) -> np.ndarray:
 def builtin_map(paths: list[Path]) -> np.ndarray:
     # map() is lazy: nothing is resized until np.stack consumes it.
     return np.stack(list(map(load_small, paths)))
+
+
 # --8<-- [end:baselines]
 
 
 # --8<-- [start:processes]
-def with_processes(paths: list[Path], chunksize: int = 1, max_workers: int | None = None) -> np.ndarray:
+def with_processes(
+    paths: list[Path], chunksize: int = 1, max_workers: int | None = None
+) -> np.ndarray:
     """One interpreter per core; ``chunksize`` paths travel to a worker per message."""
     with ProcessPoolExecutor(max_workers) as pool:
         return np.stack(list(pool.map(load_small, paths, chunksize=chunksize)))
+
+
 # --8<-- [end:processes]
 
 
@@ -66,6 +74,8 @@ def with_threads(paths: list[Path], max_workers: int | None = None) -> np.ndarra
     """The same with threads, for contrast: they share one interpreter."""
     with ThreadPoolExecutor(max_workers) as pool:
         return np.stack(list(pool.map(load_small, paths)))
+
+
 # --8<-- [end:threads]
 
 
@@ -79,6 +89,8 @@ def with_process_ids(paths: list[Path]) -> np.ndarray:
     """Print which process resized which image, to see the pool at work."""
     with ProcessPoolExecutor() as pool:
         return np.stack(list(pool.map(load_small_and_report, paths, chunksize=8)))
+
+
 # --8<-- [end:process_ids]
 
 
@@ -103,10 +115,7 @@ BENCHMARK = {
         "list comprehension": list_comprehension,
         "map": builtin_map,
         f"threads ({usable_cores()} workers)": partial(with_threads, max_workers=usable_cores()),
-        **{
-            f"processes, chunksize {n}": partial(with_processes, chunksize=n)
-            for n in CHUNKSIZES
-        },
+        **{f"processes, chunksize {n}": partial(with_processes, chunksize=n) for n in CHUNKSIZES},
     },
     "sizes": {
         "smoke": {"count": 16},
@@ -119,19 +128,31 @@ BENCHMARK = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=1431, help="how many generated images")
+    parser.add_argument(
+        "--size",
+        choices=BENCHMARK["sizes"],
+        default="full",
+        help="preset number of generated images (default: %(default)s)",
+    )
+    parser.add_argument("--count", type=int, help="how many generated images")
     parser.add_argument("--images", help="resize the images in this folder instead")
-    parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
-                        help="how worker processes start (default: the platform's)")
-    parser.add_argument("--show-pids", action="store_true",
-                        help="also print which process resized each image")
+    parser.add_argument(
+        "--start-method",
+        choices=multiprocessing.get_all_start_methods(),
+        help="how worker processes start (default: the platform's)",
+    )
+    parser.add_argument(
+        "--show-pids", action="store_true", help="also print which process resized each image"
+    )
     args = parser.parse_args()
     if args.start_method:
         multiprocessing.set_start_method(args.start_method, force=True)
 
-    paths = workload(args.count, args.images)
-    print(f"Resizing {len(paths)} images on {usable_cores()} cores "
-          f"(start method: {multiprocessing.get_start_method()})")
+    paths = workload(args.count or BENCHMARK["sizes"][args.size]["count"], args.images)
+    print(
+        f"Resizing {len(paths)} images on {usable_cores()} cores "
+        f"(start method: {multiprocessing.get_start_method()})"
+    )
     runs = {
         "list comprehension": list_comprehension,
         "threads": with_threads,

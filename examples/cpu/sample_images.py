@@ -19,15 +19,20 @@ from PIL import Image, ImageFilter
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 
+# --8<-- [start:make_image]
 def make_image(rng: np.random.Generator) -> Image.Image:
     """A soft grey picture with some grain, between 400 and 1400 pixels a side."""
     width, height = rng.integers(400, 1400, size=2)
     coarse = rng.integers(0, 256, size=(12, 12), dtype=np.uint8)
-    picture = Image.fromarray(coarse, mode="L").resize((int(width), int(height)),
-                                                      Image.Resampling.BICUBIC)
+    picture = Image.fromarray(coarse, mode="L").resize(
+        (int(width), int(height)), Image.Resampling.BICUBIC
+    )
     grain = rng.normal(0, 12, size=(int(height), int(width)))
     pixels = np.clip(np.asarray(picture, dtype=np.float64) + grain, 0, 255).astype(np.uint8)
     return Image.fromarray(pixels, mode="L").filter(ImageFilter.SMOOTH)
+
+
+# --8<-- [end:make_image]
 
 
 def sample_images(count: int, seed: int = 2020, folder: Path | None = None) -> list[Path]:

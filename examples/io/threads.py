@@ -59,6 +59,8 @@ def make_session(pool_size: int = 10) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
 # --8<-- [end:session]
 
 
@@ -79,6 +81,8 @@ def fetch_day(session: requests.Session, base_url: str, date: str) -> dict:
     response = session.get(base_url + PATH, params={"date": date}, timeout=30)
     response.raise_for_status()
     return summarise(date, response.json())
+
+
 # --8<-- [end:fetch_day]
 
 
@@ -87,6 +91,8 @@ def sequential(job: Job) -> list[dict]:
     """One request after another, over one reused connection."""
     with make_session() as session:
         return [fetch_day(session, job.base_url, date) for date in job.dates]
+
+
 # --8<-- [end:sequential]
 
 
@@ -98,6 +104,8 @@ def sequential_new_connection(job: Job) -> list[dict]:
         with make_session() as session:
             summaries.append(fetch_day(session, job.base_url, date))
     return summaries
+
+
 # --8<-- [end:new_connection]
 
 
@@ -114,6 +122,8 @@ def with_thread_map(job: Job, max_workers: int | None = None) -> list[dict]:
     # One pool of connections, as large as the number of threads using it.
     with make_session(pool_size=workers) as session, ThreadPoolExecutor(workers) as pool:
         return list(pool.map(partial(fetch_day, session, job.base_url), job.dates))
+
+
 # --8<-- [end:thread_map]
 
 
@@ -123,11 +133,18 @@ def with_as_completed(job: Job, max_workers: int = 32) -> list[dict]:
     with make_session(pool_size=max_workers) as session, ThreadPoolExecutor(max_workers) as pool:
         futures = {pool.submit(fetch_day, session, job.base_url, d): d for d in job.dates}
         summaries = []
-        for future in tqdm(as_completed(futures), total=len(futures), disable=not job.progress,
-                           desc="days", unit="day"):
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            disable=not job.progress,
+            desc="days",
+            unit="day",
+        ):
             summaries.append(future.result())
     # as_completed yields in the order requests finish; sort to give the same answer.
     return sorted(summaries, key=lambda s: s["date"])
+
+
 # --8<-- [end:as_completed]
 
 
@@ -140,10 +157,13 @@ def with_thread_names(job: Job, max_workers: int = 8) -> list[dict]:
         print(f"{threading.current_thread().name} fetched {date}")
         return summary
 
-    with make_session(pool_size=max_workers) as session, ThreadPoolExecutor(
-        max_workers, thread_name_prefix="fetcher"
-    ) as pool:
+    with (
+        make_session(pool_size=max_workers) as session,
+        ThreadPoolExecutor(max_workers, thread_name_prefix="fetcher") as pool,
+    ):
         return list(pool.map(partial(fetch_and_report, session), job.dates))
+
+
 # --8<-- [end:thread_names]
 
 
@@ -152,14 +172,22 @@ def days(count: int) -> list[str]:
 
 
 @contextmanager
-def workload(days_count=100, latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5,
-             url=None, progress=False):
+def workload(
+    days_count=100,
+    latency=0.1,
+    jitter=0.0,
+    failure_rate=0.0,
+    every_minutes=5,
+    url=None,
+    progress=False,
+):
     """Start the local server (unless given a real URL) and yield the job."""
     if url:
         yield Job(url.rstrip("/"), days(days_count), progress)
         return
-    with running_server(latency=latency, jitter=jitter, failure_rate=failure_rate,
-                        every_minutes=every_minutes) as base_url:
+    with running_server(
+        latency=latency, jitter=jitter, failure_rate=failure_rate, every_minutes=every_minutes
+    ) as base_url:
         yield Job(base_url, days(days_count), progress)
 
 
@@ -184,8 +212,9 @@ BENCHMARK = {
     "variants": {
         "sequential, one session": sequential,
         "sequential, new connection each time": sequential_new_connection,
-        f"threads, map, default ({default_max_workers()} workers)":
-            partial(with_thread_map, max_workers=None),
+        f"threads, map, default ({default_max_workers()} workers)": partial(
+            with_thread_map, max_workers=None
+        ),
         **{f"threads, map, {n} workers": partial(with_thread_map, max_workers=n) for n in SWEEP},
         "threads, as_completed, 32 workers": partial(with_as_completed, max_workers=32),
     },
@@ -200,26 +229,45 @@ BENCHMARK = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=int, default=100, help="how many days to fetch")
-    parser.add_argument("--latency", type=float, default=0.1, help="local server: seconds per request")
-    parser.add_argument("--failure-rate", type=float, default=0.0,
-                        help="local server: share of requests that fail (retried)")
+    parser.add_argument(
+        "--size",
+        choices=BENCHMARK["sizes"],
+        default="full",
+        help="preset days and latency (default: %(default)s)",
+    )
+    parser.add_argument("--days", type=int, help="how many days to fetch")
+    parser.add_argument("--latency", type=float, help="local server: seconds per request")
+    parser.add_argument(
+        "--failure-rate",
+        type=float,
+        default=0.0,
+        help="local server: share of requests that fail (retried)",
+    )
     parser.add_argument("--workers", type=int, default=32, help="threads for the threaded runs")
-    parser.add_argument("--url", help="fetch from this API instead of the local server, "
-                                      "for example https://api.data.gov.sg")
-    parser.add_argument("--show-threads", action="store_true",
-                        help="also print which thread fetched each day")
+    parser.add_argument(
+        "--url",
+        help="fetch from this API instead of the local server, for example https://api.data.gov.sg",
+    )
+    parser.add_argument(
+        "--show-threads", action="store_true", help="also print which thread fetched each day"
+    )
     args = parser.parse_args()
+    size = BENCHMARK["sizes"][args.size]
+    args.days = args.days or size["days_count"]
+    args.latency = size["latency"] if args.latency is None else args.latency
 
-    with workload(args.days, args.latency, failure_rate=args.failure_rate, url=args.url,
-                  progress=True) as job:
+    with workload(
+        args.days, args.latency, failure_rate=args.failure_rate, url=args.url, progress=True
+    ) as job:
         print(f"Fetching {len(job.dates)} days from {job.base_url}")
         runs = {
             "sequential": sequential,
-            f"threads, map ({args.workers} workers)":
-                partial(with_thread_map, max_workers=args.workers),
-            f"threads, as_completed ({args.workers} workers)":
-                partial(with_as_completed, max_workers=args.workers),
+            f"threads, map ({args.workers} workers)": partial(
+                with_thread_map, max_workers=args.workers
+            ),
+            f"threads, as_completed ({args.workers} workers)": partial(
+                with_as_completed, max_workers=args.workers
+            ),
         }
         if args.show_threads:
             runs["threads, with names"] = with_thread_names

@@ -90,8 +90,7 @@ def day_document(date: dt.date, every_minutes: int) -> bytes:
     rng = random.Random(date.toordinal())
     start = dt.datetime.combine(date, dt.time(), TIMEZONE)
     items = [
-        readings_at(start + dt.timedelta(minutes=m), rng)
-        for m in range(0, 24 * 60, every_minutes)
+        readings_at(start + dt.timedelta(minutes=m), rng) for m in range(0, 24 * 60, every_minutes)
     ]
     body = {"metadata": station_metadata(), "items": items, "api_info": {"status": "healthy"}}
     return json.dumps(body).encode()
@@ -113,6 +112,7 @@ def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=1, seed=0)
     """The web application: one route, with simulated latency and failures."""
     rng = random.Random(seed)
 
+    # --8<-- [start:handler]
     async def air_temperature(request: web.Request) -> web.Response:
         await asyncio.sleep(max(0.0, latency + rng.uniform(-jitter, jitter)))
         if rng.random() < failure_rate:
@@ -130,6 +130,8 @@ def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=1, seed=0)
                 )
             body = day_document(day, every_minutes)
         return web.Response(body=body, content_type="application/json")
+
+    # --8<-- [end:handler]
 
     app = web.Application()
     app.router.add_get(PATH, air_temperature)
@@ -165,7 +167,9 @@ def running_server(**options):
     try:
         line = process.stdout.readline()
         if not line.startswith("Serving on "):
-            raise RuntimeError(f"the local weather server did not start (exit code {process.wait()})")
+            raise RuntimeError(
+                f"the local weather server did not start (exit code {process.wait()})"
+            )
         yield line.removeprefix("Serving on ").strip()
     finally:
         process.terminate()
@@ -178,7 +182,9 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=8000, help="0 picks any free port")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
     parser.add_argument("--jitter", type=float, default=0.0, help="± seconds around the latency")
-    parser.add_argument("--failure-rate", type=float, default=0.0, help="share of requests answered 503")
+    parser.add_argument(
+        "--failure-rate", type=float, default=0.0, help="share of requests answered 503"
+    )
     parser.add_argument("--every-minutes", type=int, default=1, help="minutes between readings")
     parser.add_argument("--seed", type=int, default=0, help="seed for jitter and failures")
     return parser.parse_args(argv)

@@ -1,0 +1,68 @@
+# Every command a contributor or CI needs. `make help` lists them.
+# On a fresh machine only Python >= 3.11, git and make are needed: the first
+# target that needs more installs uv (into .tools/) and the locked
+# dependencies (into .venv/).
+
+.DEFAULT_GOAL := help
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1:8000
+
+# Use the interpreter found on this machine; never download one.
+export UV_PYTHON_DOWNLOADS := never
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help install measure bench render serve site test lint format clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.installed ## Install the locked dependencies into .venv/
+
+measure: install ## Measure every example (quick profile; unchanged ones are kept) and render tables
+	$(PY) -m harness measure --profile quick
+	$(PY) -m harness render
+
+bench: install ## Measure every example with the full profile (for publishing) and render tables
+	$(PY) -m harness measure --profile full
+	$(PY) -m harness render
+
+render: install ## Render tables and plots from the results file
+	$(PY) -m harness render
+
+serve: measure ## Measure (cached), build and serve the site on localhost (HOST=$(HOST))
+	.venv/bin/mkdocs serve --strict --dev-addr $(HOST)
+
+site: measure ## Build the static site into site/, strictly
+	.venv/bin/mkdocs build --strict
+
+test: install ## Lint, then run the whole test suite
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest
+
+lint: install ## Ruff, and the workflow checkers actionlint and zizmor
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/actionlint
+	.venv/bin/zizmor --offline --min-severity low .github/workflows
+
+format: install ## Format and auto-fix with ruff
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+clean: ## Remove generated files and environments (not the image cache)
+	rm -rf generated site .venv .tools
