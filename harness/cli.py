@@ -1,13 +1,14 @@
 """Command line: ``python -m harness measure|render|list``."""
 
 import argparse
+import dataclasses
 import os
 from pathlib import Path
 
 from rich.console import Console
 
 from harness import results
-from harness.discover import discover
+from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
 from harness.plot import render_plot
 from harness.run import PROFILES, measure_all
@@ -51,26 +52,40 @@ def main(argv=None) -> int:
         default=GENERATED,
         help="folder for results.json, tables/ and plots/ (default: %(default)s)",
     )
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        default=EXAMPLES,
+        help="folder to find examples in (default: %(default)s)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     measure = commands.add_parser("measure", help="time every example's variants")
     measure.add_argument("--profile", choices=PROFILES, default="quick")
     measure.add_argument("--force", action="store_true", help="measure even unchanged examples")
+    measure.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds one variant's interpreter may run (default: the profile's)",
+    )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
     commands.add_parser("render", help="write tables and plots from the results file")
     commands.add_parser("list", help="list the examples the harness measures")
     args = parser.parse_args(argv)
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     results_path = args.out / "results.json"
     if args.command == "list":
-        for example in discover():
+        for example in discover(args.examples):
             print(example.id)
         return 0
     if args.command == "render":
         return render(results_path, args.out, console)
-    examples = discover(only=args.only)
+    examples = discover(args.examples, only=args.only)
     if not examples:
-        console.print(f"[red]No example matches {args.only}")
+        console.print(f"[red]No example in {args.examples} matches {args.only}")
         return 2
-    failed = measure_all(examples, PROFILES[args.profile], results_path, args.force, console)
+    profile = PROFILES[args.profile]
+    if args.timeout:
+        profile = dataclasses.replace(profile, timeout=args.timeout)
+    failed = measure_all(examples, profile, results_path, args.force, console)
     return 1 if failed else 0

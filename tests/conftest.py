@@ -1,0 +1,34 @@
+"""Shared paths and a helper to run the harness the way a contributor does."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "examples"
+
+
+def harness(*args, cwd=ROOT, timeout=600, env=None):
+    """Run ``python -m harness ARGS`` in a fresh interpreter; return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture
+def fixture_examples(tmp_path):
+    """A private copy of the fixture examples, free to edit."""
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for path in FIXTURES.glob("*.py"):
+        (folder / path.name).write_text(path.read_text())
+    return folder

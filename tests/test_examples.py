@@ -1,0 +1,111 @@
+"""Every script in examples/ runs as a reader would run it, in a fresh interpreter."""
+
+import ast
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from harness.discover import defines_benchmark
+
+EXAMPLES = ROOT / "examples"
+
+# Scripts that are not run with `--size smoke`: the arguments to use instead,
+# or a reason to skip (every skip says why).
+ARGUMENTS = {
+    "cpu/sample_images.py": ["--count", "3", "--out", "{tmp}"],
+}
+SKIP = {
+    "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "
+    "starts it and talks to it",
+}
+# Examples that start processes: run them under every start method a reader may meet.
+START_METHODS = {"cpu/processes.py"}
+
+
+def scripts():
+    for path in sorted(EXAMPLES.rglob("*.py")):
+        if "/." not in path.as_posix() and not path.name.startswith("_"):
+            yield path.relative_to(EXAMPLES).as_posix()
+
+
+def run_script(relative, *args, timeout=180):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / relative), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("relative", list(scripts()))
+def test_example_runs_and_prints_what_it_measured(relative, tmp_path):
+    if relative in SKIP:
+        pytest.skip(SKIP[relative])
+    if relative in ARGUMENTS:
+        args = [a.replace("{tmp}", str(tmp_path)) for a in ARGUMENTS[relative]]
+    else:
+        assert defines_benchmark(EXAMPLES / relative), (
+            f"{relative} has no BENCHMARK table and no entry in ARGUMENTS or SKIP"
+        )
+        args = ["--size", "smoke"]
+    run = run_script(relative, *args)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip(), f"{relative} printed nothing"
+
+
+def test_every_example_has_a_docstring_and_a_script_header():
+    for relative in scripts():
+        source = (EXAMPLES / relative).read_text()
+        assert source.startswith("# /// script\n"), f"{relative}: no PEP 723 header"
+        assert ast.get_docstring(ast.parse(source)), f"{relative}: no docstring on top"
+        assert 'if __name__ == "__main__":' in source, f"{relative}: no main guard"
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver", "fork"])
+@pytest.mark.parametrize("relative", sorted(START_METHODS))
+def test_process_examples_work_under_every_start_method(relative, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available on {sys.platform}")
+    run = run_script(relative, "--size", "smoke", "--start-method", method, "--show-pids")
+    assert run.returncode == 0, run.stderr
+    assert f"start method: {method}" in run.stdout
+    # The pool really used other processes than the main one.
+    pids = {line.split()[1] for line in run.stdout.splitlines() if line.startswith("process ")}
+    assert pids and str(os.getpid()) not in pids
+
+
+def test_io_example_fetches_every_day():
+    run = run_script("io/threads.py", "--size", "smoke", "--days", "12")
+    assert run.returncode == 0, run.stderr
+    timed = [line for line in run.stdout.splitlines() if line.endswith(" s  12 days")]
+    assert len(timed) == 3, run.stdout  # sequential, map, as_completed
+
+
+def test_image_example_takes_a_real_folder(tmp_path):
+    from PIL import Image
+
+    for n, size in enumerate([(300, 200), (90, 400), (64, 64)]):
+        Image.new("RGB", size, (n * 80, 10, 200)).save(tmp_path / f"photo{n}.png")
+    run = run_script("cpu/processes.py", "--images", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "Resizing 3 images" in run.stdout and "(3, 64, 64)" in run.stdout
+
+
+def test_image_example_says_so_when_a_folder_has_no_images(tmp_path):
+    run = run_script("cpu/processes.py", "--images", str(tmp_path))
+    assert run.returncode != 0 and f"No images found in {tmp_path}" in run.stderr
+
+
+def test_scripts_listed_here_exist():
+    known = set(scripts())
+    assert set(ARGUMENTS) | set(SKIP) | START_METHODS <= known
+    assert all(Path(EXAMPLES / r).exists() for r in known)

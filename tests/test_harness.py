@@ -1,0 +1,264 @@
+"""The harness: statistics, discovery, agreement checks, the cache, rendering, and bad input."""
+
+import json
+
+import psutil
+import pytest
+from conftest import FIXTURES, harness
+
+from harness import results, stats
+from harness.discover import discover
+from harness.table import render_table
+from harness.worker import difference
+
+# --- statistics -------------------------------------------------------------
+
+
+def test_summary_reports_median_min_spread_and_count():
+    summary = stats.summarise([5.0, 1.0, 3.0, 2.0, 4.0])
+    assert summary == {"median": 3.0, "min": 1.0, "iqr": 2.0, "runs": 5}
+
+
+def test_a_single_sample_has_no_spread():
+    assert stats.summarise([0.5]) == {"median": 0.5, "min": 0.5, "iqr": 0.0, "runs": 1}
+
+
+def test_large_spread_is_flagged_unstable_and_tiny_runs_too_small():
+    assert stats.flags(stats.summarise([1.0, 1.0, 1.5, 2.0])) == ["unstable"]
+    assert stats.flags(stats.summarise([1.0, 1.01, 0.99])) == []
+    assert "too small to measure" in stats.flags(stats.summarise([0.001, 0.001, 0.001]))
+
+
+# --- discovery --------------------------------------------------------------
+
+
+def test_discovery_finds_scripts_with_a_benchmark_table_and_skips_helpers():
+    ids = [example.id for example in discover()]
+    assert "io/threads" in ids and "cpu/processes" in ids
+    assert "io/weather_server" not in ids  # a helper module: no BENCHMARK
+    assert "cpu/sample_images" not in ids
+
+
+def test_discovery_filters_by_id_and_finds_local_modules():
+    (threads,) = discover(only=["io/threads"])
+    assert [p.name for p in threads.local_modules] == ["weather_server.py"]
+
+
+# --- agreement --------------------------------------------------------------
+
+
+def test_equal_results_agree_and_floats_agree_within_tolerance():
+    assert difference({"a": [1, 2.0]}, {"a": [1, 2.0 + 1e-12]}, 1e-9) is None
+
+
+def test_difference_names_where_results_differ():
+    assert difference({"a": [1, 2]}, {"a": [1, 3]}, 1e-9) == "result['a'][1]: 2 != 3"
+    assert "keys differ" in difference({"a": 1}, {"b": 1}, 1e-9)
+    assert "length" in difference([1], [1, 2], 1e-9)
+
+
+def test_arrays_are_compared_by_shape_and_value():
+    np = pytest.importorskip("numpy")
+    assert difference(np.zeros((2, 2)), np.zeros((2, 2)), 1e-9) is None
+    assert "shape" in difference(np.zeros((2, 2)), np.zeros((4,)), 1e-9)
+    assert difference(np.arange(4), np.arange(1, 5), 1e-9) == "result: arrays differ"
+
+
+# --- every bad input in one run --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """Measure all fixture examples (good and broken) once, with a short time limit."""
+    out = tmp_path_factory.mktemp("generated")
+    run = harness(
+        "--examples", FIXTURES, "--out", out, "measure", "--profile", "smoke", "--timeout", "3"
+    )
+    return run, out
+
+
+def test_a_failing_example_makes_the_run_fail(fixture_run):
+    run, _ = fixture_run
+    assert run.returncode == 1
+    assert "6 example(s) failed" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        ("raises", "variant 'broken' raised an exception"),
+        ("raises", "ValueError: the fixture's deliberate failure"),
+        ("hangs", "variant 'forever' timed out: still running after 3 s; killed it"),
+        ("crashes", "variant 'crash' crashed: its interpreter was killed by SIGABRT"),
+        ("leaks", "variant 'leak' leaked child processes"),
+        (
+            "disagrees",
+            "variants disagree: 'off by one' returned something other than the "
+            "baseline 'right' (result['total']: 5050 != 4950)",
+        ),
+        ("no_import", "No module named 'a_module_that_does_not_exist'"),
+    ],
+)
+def test_each_bad_example_is_named_with_what_happened(fixture_run, example, message):
+    run, _ = fixture_run
+    report = run.stderr[run.stderr.index(f"] {example}: FAILED") :]
+    assert message in report
+
+
+def test_good_results_are_kept_when_others_fail(fixture_run):
+    _, out = fixture_run
+    data = results.load(out / "results.json")
+    assert list(data["examples"]) == ["good"]
+    assert [v["name"] for v in data["examples"]["good"]["variants"]] == ["loop", "sum"]
+
+
+def test_no_process_of_a_failed_example_is_left_running(fixture_run):
+    leaked = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if "harness-fixture-leaked-child" in " ".join(p.info["cmdline"] or [])
+    ]
+    hung = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if any("hangs.py" in part for part in p.info["cmdline"] or [])
+    ]
+    assert leaked == [] and hung == []
+
+
+# --- records, cache and rendering -------------------------------------------
+
+
+def measure_good(examples, out, *extra):
+    return harness(
+        "--examples", examples, "--out", out, "measure", "--profile", "smoke", *extra, "good"
+    )
+
+
+def test_a_record_says_where_and_how_it_was_measured(fixture_examples, tmp_path):
+    assert measure_good(fixture_examples, tmp_path).returncode == 0
+    record = results.load(tmp_path / "results.json")["examples"]["good"]
+    env = record["environment"]
+    assert {"cpu", "logical_cores", "usable_cores", "memory_bytes", "os"} <= env["hardware"].keys()
+    assert {"version", "free_threaded", "gil_enabled"} <= env["python"].keys()
+    assert env["commit"] and env["date"] and record["profile"] == "smoke"
+    wall = record["variants"][0]["wall"]
+    assert wall["runs"] == 1 and wall["median"] > 0 and record["variants"][0]["cpu"]["median"] >= 0
+
+
+def test_unchanged_examples_are_not_measured_again(fixture_examples, tmp_path):
+    measure_good(fixture_examples, tmp_path)
+    first = results.load(tmp_path / "results.json")["examples"]["good"]
+    again = measure_good(fixture_examples, tmp_path)
+    assert "unchanged since" in again.stderr
+    assert results.load(tmp_path / "results.json")["examples"]["good"] == first
+
+
+def test_an_edited_example_or_a_more_thorough_profile_is_measured_again(fixture_examples, tmp_path):
+    measure_good(fixture_examples, tmp_path)
+    first = results.load(tmp_path / "results.json")["examples"]["good"]
+    with (fixture_examples / "good.py").open("a") as f:
+        f.write("\n# an edit\n")
+    edited = measure_good(fixture_examples, tmp_path)
+    assert "measured 2 variants" in edited.stderr
+    second = results.load(tmp_path / "results.json")["examples"]["good"]
+    assert second["fingerprint"] != first["fingerprint"]
+    quick = harness("--examples", fixture_examples, "--out", tmp_path, "measure", "good")
+    assert "measured 2 variants" in quick.stderr
+    assert results.load(tmp_path / "results.json")["examples"]["good"]["profile"] == "quick"
+
+
+def test_rendered_table_has_a_row_per_variant_speedups_and_a_footer(fixture_examples, tmp_path):
+    measure_good(fixture_examples, tmp_path)
+    assert harness("--out", tmp_path, "render").returncode == 0
+    table = (tmp_path / "tables" / "good.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| Variant | Median | Spread (IQR) | Speedup | CPU time |")
+    assert rows[1].startswith("| loop") and "| 1.00× |" in rows[1]
+    assert rows[2].startswith("| sum")
+    assert "Smoke profile, n=1000" in table and "Python " in table and "commit " in table
+    plot = (tmp_path / "plots" / "good.md").read_text()
+    assert "#only-light)" in plot and "#only-dark)" in plot
+
+
+def test_bound_and_efficiency_columns_appear_when_an_example_asks():
+    record = {
+        "id": "x",
+        "profile": "quick",
+        "size": {"n": 1},
+        "efficiency": True,
+        "variants": [
+            {
+                "name": "one",
+                "wall": stats.summarise([2.0]),
+                "cpu": stats.summarise([0.5]),
+                "peak_rss": 2**20,
+                "bound": 1.0,
+                "flags": [],
+            },
+            {
+                "name": "four",
+                "wall": stats.summarise([1.0]),
+                "cpu": stats.summarise([0.5]),
+                "peak_rss": 2**20,
+                "bound": 0.25,
+                "flags": ["unstable"],
+            },
+        ],
+        "environment": {
+            "hardware": {
+                "cpu": "Test CPU",
+                "usable_cores": 2,
+                "logical_cores": 4,
+                "memory_bytes": 2**33,
+                "os": "Linux x86_64",
+            },
+            "python": {"version": "3.13.0", "free_threaded": True},
+            "commit": "abc1234",
+            "date": "2026-01-01T00:00:00+00:00",
+        },
+    }
+    table = render_table(record)
+    assert "| Speedup ÷ 2 cores | Bound | Median ÷ bound |" in table
+    # The second variant's floor (0.25 s) is below the baseline's CPU time (0.5 s): the GIL wins.
+    assert (
+        "| four ⚠ *unstable* | 1.00 s | ± 0 ms | 2.00× | 500 ms | 1 MiB | 1.00 | 500 ms | 2.00 |"
+        in table
+    )
+    assert "Python 3.13.0 (free-threaded); commit abc1234, 2026-01-01." in table
+
+
+# --- the results file: missing, corrupt, other schema -------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no results file at"),
+        ("{not json", "is not valid JSON"),
+        ('{"schema": 999, "examples": {}}', "has schema 999; this harness reads schema 1"),
+        ("[1, 2, 3]", "not a results file"),
+    ],
+)
+def test_render_explains_a_bad_results_file(tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "results.json").write_text(content)
+    run = harness("--out", tmp_path, "render")
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_measuring_over_a_corrupt_results_file_keeps_it_aside(fixture_examples, tmp_path):
+    (tmp_path / "results.json").write_text("{not json")
+    run = measure_good(fixture_examples, tmp_path)
+    assert run.returncode == 0
+    assert "is not valid JSON" in run.stderr and "Moved it to" in run.stderr
+    (aside,) = tmp_path.glob("results.json.unreadable-*")
+    assert aside.read_text() == "{not json"
+    assert "good" in json.loads((tmp_path / "results.json").read_text())["examples"]
+
+
+def test_measuring_nothing_that_matches_is_an_error(tmp_path):
+    run = harness("--out", tmp_path, "measure", "no-such-example")
+    assert run.returncode == 2 and "No example in" in run.stderr
