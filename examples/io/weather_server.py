@@ -108,7 +108,7 @@ def latest_document() -> bytes:
     return json.dumps(body).encode()
 
 
-def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=1, seed=0):
+def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0):
     """The web application: one route, with simulated latency and failures."""
     rng = random.Random(seed)
 
@@ -185,7 +185,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--failure-rate", type=float, default=0.0, help="share of requests answered 503"
     )
-    parser.add_argument("--every-minutes", type=int, default=1, help="minutes between readings")
+    parser.add_argument("--every-minutes", type=int, default=5, help="minutes between readings")
     parser.add_argument("--seed", type=int, default=0, help="seed for jitter and failures")
     return parser.parse_args(argv)
 

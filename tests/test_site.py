@@ -1,0 +1,83 @@
+"""The site builds strictly from measured tables, and refuses to build without them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, harness
+
+MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+
+
+def build(config: Path, site: Path, generated: Path):
+    env = {**os.environ, "SITE_GENERATED": str(generated), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [*MKDOCS, "-f", str(config), "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """Every example measured with the smoke profile, and rendered, into a private folder."""
+    generated = tmp_path_factory.mktemp("generated")
+    run = harness("--out", generated, "measure", "--profile", "smoke")
+    assert run.returncode == 0, run.stderr
+    assert harness("--out", generated, "render").returncode == 0
+    return generated
+
+
+@pytest.mark.slow
+def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
+    run = build(ROOT / "mkdocs.yml", tmp_path / "site", measured)
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "site" / "io" / "threads" / "index.html").read_text()
+    assert "sequential, one session" in page and "Median ÷ bound" in page
+    assert "data:image/svg+xml;base64," in page
+    assert "raise_for_status" in page  # code included from the example
+    notebook = (tmp_path / "site" / "io" / "threads-notebook" / "index.html").read_text()
+    assert "days arrived" in notebook  # the notebook ran and its output is on the page
+
+
+def page_config(tmp_path: Path, markdown: str) -> Path:
+    """A one-page site that inherits every setting of the real one."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(markdown)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav:\n  - index.md\n")
+    return config
+
+
+def test_a_table_that_was_never_measured_fails_the_build_and_is_named(tmp_path):
+    config = page_config(tmp_path, '# Page\n\n--8<-- "tables/io/never_measured.md"\n')
+    run = build(config, tmp_path / "site", tmp_path / "empty")
+    assert run.returncode != 0
+    assert "tables/io/never_measured.md" in run.stderr
+
+
+def test_a_missing_snippet_section_fails_the_build(tmp_path):
+    config = page_config(
+        tmp_path,
+        '# Page\n\n```python title="x"\n--8<-- "examples/io/threads.py:no_such_part"\n```\n',
+    )
+    run = build(config, tmp_path / "site", tmp_path / "empty")
+    assert run.returncode != 0
+    assert "no_such_part" in run.stderr
+
+
+def test_every_page_is_in_the_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text()
+    pages = [
+        p.relative_to(ROOT / "docs").as_posix()
+        for p in (ROOT / "docs").rglob("*")
+        if p.suffix in {".md", ".ipynb"}
+    ]
+    assert pages and all(page in nav for page in pages)
