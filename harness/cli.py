@@ -44,6 +44,30 @@ def render(results_path: Path, out: Path, console: Console) -> int:
     return 0
 
 
+def speedups(record: dict) -> dict[str, float]:
+    base = record["variants"][0]["wall"]["median"]
+    return {v["name"]: base / v["wall"]["median"] for v in record["variants"]}
+
+
+def compare(results_path: Path, other_path: Path, console: Console) -> int:
+    """Print how far each speedup in ``other_path`` is from the same one in ``results_path``."""
+    try:
+        ours, theirs = results.load(results_path), results.load(other_path)
+    except results.ResultsError as error:
+        console.print(f"[red]Cannot compare: {error}")
+        return 2
+    worst = 0.0
+    for example_id in sorted(ours["examples"].keys() & theirs["examples"].keys()):
+        a = speedups(ours["examples"][example_id])
+        b = speedups(theirs["examples"][example_id])
+        for name in (n for n in a if n in b):
+            change = b[name] / a[name] - 1
+            worst = max(worst, abs(change))
+            print(f"{example_id:24} {name:45} {a[name]:7.2f}× {b[name]:7.2f}× {change:+7.1%}")
+    print(f"Largest difference between speedups: {worst:.1%}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
     parser.add_argument(
@@ -70,6 +94,8 @@ def main(argv=None) -> int:
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
     commands.add_parser("render", help="write tables and plots from the results file")
     commands.add_parser("list", help="list the examples the harness measures")
+    other = commands.add_parser("compare", help="compare speedups with another results file")
+    other.add_argument("other", type=Path, help="another results.json")
     args = parser.parse_args(argv)
 
     console = Console(stderr=True, soft_wrap=True)
@@ -80,6 +106,8 @@ def main(argv=None) -> int:
         return 0
     if args.command == "render":
         return render(results_path, args.out, console)
+    if args.command == "compare":
+        return compare(results_path, args.other, console)
     examples = discover(args.examples, only=args.only)
     if not examples:
         console.print(f"[red]No example in {args.examples} matches {args.only}")
