@@ -3,6 +3,8 @@
 import argparse
 import dataclasses
 import os
+import signal
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -98,6 +100,9 @@ def main(argv=None) -> int:
     other.add_argument("other", type=Path, help="another results.json")
     args = parser.parse_args(argv)
 
+    # On SIGTERM (CI cancelling a job), unwind like Ctrl-C so that the variant
+    # being measured, which runs in its own session, is killed with its tree.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     console = Console(stderr=True, soft_wrap=True)
     results_path = args.out / "results.json"
     if args.command == "list":

@@ -35,7 +35,7 @@ PROFILES = {
     ),
     # For previews: steady enough to compare variants, fast enough to wait for.
     "quick": Profile(
-        "quick", "quick", processes=1, warmups=1, repeats=3, min_seconds=3, timeout=300
+        "quick", "quick", processes=1, warmups=1, repeats=5, min_seconds=5, timeout=300
     ),
     # For publishing: full sizes, more interpreters and repeats.
     "full": Profile("full", "full", processes=2, warmups=1, repeats=5, min_seconds=10, timeout=900),
@@ -74,16 +74,16 @@ def describe(example: Example) -> dict:
     return described
 
 
-def is_fresh(record: dict | None, print_: str, profile: Profile) -> bool:
+def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
     """True when a stored record can stand: same fingerprint, a profile at least as thorough."""
     return (
         record is not None
-        and record.get("fingerprint") == print_
+        and record.get("fingerprint") == key
         and RANK.get(record.get("profile"), -1) >= RANK[profile.name]
     )
 
 
-def measure_example(example: Example, profile: Profile, print_: str, progress, task) -> dict:
+def measure_example(example: Example, profile: Profile, key: str, progress, task) -> dict:
     described = describe(example)
     if profile.size not in described["sizes"]:
         raise ExampleFailed(f"BENCHMARK['sizes'] has no {profile.size!r} entry")
@@ -120,6 +120,10 @@ def measure_example(example: Example, profile: Profile, print_: str, progress, t
             if name == baseline:
                 baseline_result = runs[0].result_path
             wall = stats.summarise([s for r in runs for s in r.wall])
+            # A line per variant as well as the bar: CI logs show no live bar.
+            progress.console.print(
+                f"  {example.id} · {name}: median {wall['median']:.4g} s of {wall['runs']} runs"
+            )
             rows.append(
                 {
                     "name": name,
@@ -135,7 +139,7 @@ def measure_example(example: Example, profile: Profile, print_: str, progress, t
     ]
     return {
         "id": example.id,
-        "fingerprint": print_,
+        "fingerprint": key,
         "profile": profile.name,
         "size": described["sizes"][profile.size],
         "baseline": baseline,
@@ -172,14 +176,14 @@ def measure_all(
     with Progress(*columns, console=console, transient=True) as progress:
         for number, example in enumerate(examples, 1):
             prefix = f"[{number}/{len(examples)}] {example.id}"
-            print_ = fingerprint(example)
+            key = fingerprint(example)
             old = data["examples"].get(example.id)
-            if not force and is_fresh(old, print_, profile):
+            if not force and is_fresh(old, key, profile):
                 console.print(f"{prefix}: unchanged since {old['environment']['date']}, kept")
                 continue
             task = progress.add_task(example.id, total=None)
             try:
-                record = measure_example(example, profile, print_, progress, task)
+                record = measure_example(example, profile, key, progress, task)
             except ExampleFailed as error:
                 failed.append(example.id)
                 console.print(f"[red]{prefix}: FAILED, {error}")

@@ -1,10 +1,14 @@
 """The harness: statistics, discovery, agreement checks, the cache, rendering, and bad input."""
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import psutil
 import pytest
-from conftest import FIXTURES, harness
+from conftest import FIXTURES, ROOT, harness
 
 from harness import results, stats
 from harness.discover import discover
@@ -262,3 +266,40 @@ def test_measuring_over_a_corrupt_results_file_keeps_it_aside(fixture_examples, 
 def test_measuring_nothing_that_matches_is_an_error(tmp_path):
     run = harness("--out", tmp_path, "measure", "no-such-example")
     assert run.returncode == 2 and "No example in" in run.stderr
+
+
+def test_stopping_the_harness_stops_the_variant_it_was_measuring(tmp_path):
+    """CI cancelling a job sends SIGTERM: no measured process may outlive the harness."""
+    harness_run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "--examples",
+            FIXTURES,
+            "--out",
+            tmp_path,
+            "measure",
+            "--profile",
+            "smoke",
+            "hangs",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def hanging():
+        return [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if any(str(FIXTURES / "hangs.py") in part for part in p.info["cmdline"] or [])
+        ]
+
+    deadline = time.monotonic() + 30
+    while not hanging() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert hanging(), "the fixture never started"
+    harness_run.send_signal(signal.SIGTERM)
+    assert harness_run.wait(timeout=30) != 0
+    assert hanging() == []

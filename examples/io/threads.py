@@ -220,7 +220,7 @@ BENCHMARK = {
     },
     "sizes": {
         "smoke": {"days_count": 10, "latency": 0.01},
-        "quick": {"days_count": 100, "latency": 0.02},
+        "quick": {"days_count": 100, "latency": 0.05},
         "full": {"days_count": 100, "latency": 0.1},
     },
     "bound": latency_bound,
