@@ -21,11 +21,8 @@ def fingerprint(example: Example) -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in TIMING_CODE:
         digest.update((machine.ROOT / "harness" / name).read_bytes())
-    deps = [
-        d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)
-    ]
     context = {
-        "libraries": machine.library_versions(deps),
+        "libraries": machine.example_libraries(example),
         "python": machine.python_build(),
         "hardware": machine.hardware(),
     }

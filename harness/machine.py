@@ -90,6 +90,12 @@ def library_versions(names: list[str]) -> dict[str, str]:
     return versions
 
 
+def example_libraries(example) -> dict[str, str]:
+    """Versions of what an example and its sibling modules declare in their script headers."""
+    files = [example.path, *example.local_modules]
+    return library_versions([dep for path in files for dep in script_dependencies(path)])
+
+
 def commit() -> str:
     """The short commit hash, with ``+changes`` when the tree has uncommitted edits."""
 

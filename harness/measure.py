@@ -19,7 +19,8 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.machine import ROOT
+
 POLL_SECONDS = 0.05
 # Pool helpers (the forkserver, the resource tracker) exit a moment after the
 # interpreter that started them; give them this long before calling it a leak.

@@ -134,9 +134,6 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                     "flags": stats.flags(wall),
                 }
             )
-    deps = [
-        d for p in [example.path, *example.local_modules] for d in machine.script_dependencies(p)
-    ]
     return {
         "id": example.id,
         "fingerprint": key,
@@ -148,7 +145,7 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
         "environment": {
             "hardware": machine.hardware(),
             "python": machine.python_build(),
-            "libraries": machine.library_versions(deps),
+            "libraries": machine.example_libraries(example),
             "start_method": multiprocessing.get_start_method(),
             "commit": machine.commit(),
             "date": machine.now(),
