@@ -14,7 +14,7 @@ from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
 from harness.plot import render_plot
 from harness.run import PROFILES, measure_all
-from harness.table import render_table
+from harness.table import group_baselines, render_table, render_transcript, speedup
 
 # Generated files live outside docs/ so that `mkdocs serve` never watches them
 # being written; pages include them by path (see `snippets` in mkdocs.yml).
@@ -40,6 +40,9 @@ def render(results_path: Path, out: Path, console: Console) -> int:
     for example_id, record in sorted(data["examples"].items()):
         changed += write_if_changed(out / "tables" / f"{example_id}.md", render_table(record))
         changed += write_if_changed(out / "plots" / f"{example_id}.md", render_plot(record))
+        for title, transcript in record.get("transcripts", {}).items():
+            text = render_transcript(record, transcript)
+            changed += write_if_changed(out / "transcripts" / example_id / f"{title}.md", text)
     console.print(
         f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)"
     )
@@ -47,8 +50,8 @@ def render(results_path: Path, out: Path, console: Console) -> int:
 
 
 def speedups(record: dict) -> dict[str, float]:
-    base = record["variants"][0]["wall"]["median"]
-    return {v["name"]: base / v["wall"]["median"] for v in record["variants"]}
+    pairs = zip(record["variants"], group_baselines(record), strict=True)
+    return {v["name"]: speedup(v, b) for v, b in pairs}
 
 
 def compare(results_path: Path, other_path: Path, console: Console) -> int:

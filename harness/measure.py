@@ -39,6 +39,7 @@ class VariantRun:
     bound: float | None
     mismatch: str | None
     result_path: Path
+    scaling: dict  # for scaling examples: the workers used and the work done
 
 
 def session_processes(sid: int) -> list[psutil.Process]:
@@ -167,6 +168,7 @@ def run_variant(
         bound=report.get("bound"),
         mismatch=report.get("mismatch"),
         result_path=out.with_suffix(".pickle"),
+        scaling={k: report[k] for k in ("workers", "work") if k in report},
     )
 
 

@@ -8,7 +8,8 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
-from harness.table import effective_bound
+from harness import laws
+from harness.table import effective_bound, group_baselines, speedup
 
 PALETTES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de", "bar": "#4051b5", "bound": "#e8710a"},
@@ -16,31 +17,39 @@ PALETTES = {
 }
 
 
+def style(record: dict, palette: dict) -> dict:
+    return {
+        "svg.hashsalt": record["id"],
+        "svg.fonttype": "none",
+        "text.color": palette["text"],
+        "axes.labelcolor": palette["text"],
+        "xtick.color": palette["text"],
+        "ytick.color": palette["text"],
+        "axes.edgecolor": palette["grid"],
+    }
+
+
+def svg_of(fig) -> bytes:
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def speedup_svg(record: dict, palette: dict) -> bytes:
     variants = record["variants"]
-    base = variants[0]["wall"]["median"]
+    baselines = group_baselines(record)
     names = [v["name"] for v in variants]
-    speedups = [base / v["wall"]["median"] for v in variants]
+    speedups = [speedup(v, b) for v, b in zip(variants, baselines, strict=True)]
     # Error bars: the speedup at the first and third quartile of the wall time.
-    low = [
-        base / v["wall"]["median"] - base / (v["wall"]["median"] + v["wall"]["iqr"] / 2)
-        for v in variants
-    ]
-    high = [
-        base / max(v["wall"]["median"] - v["wall"]["iqr"] / 2, 1e-9) - base / v["wall"]["median"]
-        for v in variants
-    ]
-    with plt.rc_context(
-        {
-            "svg.hashsalt": record["id"],
-            "svg.fonttype": "none",
-            "text.color": palette["text"],
-            "axes.labelcolor": palette["text"],
-            "xtick.color": palette["text"],
-            "ytick.color": palette["text"],
-            "axes.edgecolor": palette["grid"],
-        }
-    ):
+    low, high = [], []
+    for v, s in zip(variants, speedups, strict=True):
+        median, half = v["wall"]["median"], v["wall"]["iqr"] / 2
+        low.append(s - s * median / (median + half))
+        high.append(s * median / max(median - half, 1e-9) - s)
+    grouped = any(v.get("group") for v in variants)
+    with plt.rc_context(style(record, palette)):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(variants) + 1.2))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")
@@ -53,10 +62,14 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
             ecolor=palette["text"],
             capsize=2,
         )
-        bounds = [effective_bound(v, variants[0]) for v in variants]
+        bounds = [effective_bound(v, b) for v, b in zip(variants, baselines, strict=True)]
         if any(b is not None for b in bounds):
             ys = [y for y, b in zip(rows, bounds, strict=True) if b is not None]
-            xs = [base / b for b in bounds if b is not None]
+            xs = [
+                base["wall"]["median"] / b
+                for base, b in zip(baselines, bounds, strict=True)
+                if b is not None
+            ]
             ax.scatter(
                 xs,
                 ys,
@@ -70,21 +83,56 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
         ax.axvline(1, color=palette["grid"], linewidth=1)
         ax.set_yticks(list(rows), names)
         ax.invert_yaxis()
-        ax.set_xlabel(f"speedup over {names[0]!r} (higher is faster)")
+        against = "the first of its group" if grouped else repr(names[0])
+        ax.set_xlabel(f"speedup over {against} (higher is faster)")
         ax.grid(axis="x", color=palette["grid"], linewidth=0.5)
         ax.set_axisbelow(True)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buffer.getvalue()
+        return svg_of(fig)
+
+
+def scaling_svg(record: dict, palette: dict) -> bytes:
+    """Measured speedup against workers, with the law's curve and the ideal line."""
+    law = record["scaling"]["law"]
+    serial = record["scaling"]["serial_fraction"]
+    predicted = laws.amdahl if law == "amdahl" else laws.gustafson
+    baseline = record["variants"][0]
+    # The baseline (often a plain loop, no pool) is the reference, not a point on the curve.
+    points = sorted((v["workers"], speedup(v, baseline)) for v in record["variants"][1:])
+    top = max(n for n, _ in points)
+    curve = [n / 10 for n in range(10, top * 10 + 1)]
+    with plt.rc_context(style(record, palette)):
+        fig, ax = plt.subplots(figsize=(7, 4))
+        fig.patch.set_alpha(0)
+        ax.set_facecolor("none")
+        ideal = "ideal (speedup = workers)"
+        ax.plot(curve, curve, color=palette["grid"], linestyle=":", label=ideal)
+        ax.plot(
+            curve,
+            [predicted(serial, n) for n in curve],
+            color=palette["bound"],
+            label=f"{law.capitalize()}'s law, serial fraction {serial:.2f}",
+        )
+        ax.plot(
+            [n for n, _ in points],
+            [s for _, s in points],
+            marker="o",
+            color=palette["bar"],
+            label="measured",
+        )
+        ax.set_xlabel("workers")
+        ax.set_ylabel("scaled speedup" if law == "gustafson" else "speedup")
+        ax.legend(frameon=False)
+        ax.grid(color=palette["grid"], linewidth=0.5)
+        ax.set_axisbelow(True)
+        return svg_of(fig)
 
 
 def render_plot(record: dict) -> str:
     """Markdown for both palettes; Material shows the one matching the reader's theme."""
     lines = []
     for theme, palette in PALETTES.items():
-        data = base64.b64encode(speedup_svg(record, palette)).decode()
+        draw = scaling_svg if record.get("scaling") else speedup_svg
+        data = base64.b64encode(draw(record, palette)).decode()
         lines.append(
             f"![Speedup of each variant of {record['id']}]"
             f"(data:image/svg+xml;base64,{data}#only-{theme})"

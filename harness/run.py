@@ -74,6 +74,34 @@ def describe(example: Example) -> dict:
     return described
 
 
+def run_transcript(example: Example, args: list[str], profile: Profile) -> dict:
+    """Run the example as a reader would, with ``args``, and keep what it printed.
+
+    Pages show these outputs (a profiler's report, say) so that the reader sees
+    what the script prints on a real machine, not text typed by hand.
+    """
+    args = [*args, "--size", profile.size]
+    command = [sys.executable, str(example.path), *args]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=profile.timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExampleFailed(f"{' '.join(args)}: timed out after {profile.timeout:.0f} s") from None
+    if done.returncode != 0:
+        raise ExampleFailed(
+            f"running it with {' '.join(args)} exited with code {done.returncode}:\n"
+            f"{done.stderr.strip()[-2000:]}"
+        )
+    shown = " ".join(["python", f"examples/{example.id}.py", *args])
+    return {"command": shown, "output": done.stdout}
+
+
 def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
     """True when a stored record can stand: same fingerprint, a profile at least as thorough."""
     return (
@@ -88,11 +116,15 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
     if profile.size not in described["sizes"]:
         raise ExampleFailed(f"BENCHMARK['sizes'] has no {profile.size!r} entry")
     names = described["variants"]
-    baseline, baseline_result = names[0], None
+    # Each group (or the whole table, without groups) is compared with its first variant.
+    baselines: dict[str | None, tuple[str, Path]] = {}
     progress.update(task, total=len(names) * profile.processes, completed=0)
     rows = []
     with tempfile.TemporaryDirectory(prefix="harness-") as tmp:
-        for name in names:
+        for name, group in zip(names, described["groups"], strict=True):
+            baseline, baseline_result = baselines.get(group, (name, None))
+            if not described["same_result"]:
+                baseline_result = None
             runs = []
             for n in range(profile.processes):
                 progress.update(task, description=f"{example.id} · {name} · run {n + 1}")
@@ -118,7 +150,7 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                 runs.append(run)
                 progress.advance(task)
             if name == baseline:
-                baseline_result = runs[0].result_path
+                baselines[group] = (name, runs[0].result_path)
             wall = stats.summarise([s for r in runs for s in r.wall])
             # A line per variant as well as the bar: CI logs show no live bar.
             progress.console.print(
@@ -127,6 +159,8 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
             rows.append(
                 {
                     "name": name,
+                    "group": group,
+                    **runs[0].scaling,
                     "wall": wall,
                     "cpu": stats.summarise([s for r in runs for s in r.cpu]),
                     "peak_rss": max(r.peak_rss for r in runs),
@@ -134,13 +168,21 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                     "flags": stats.flags(wall),
                 }
             )
+        transcripts = {
+            title: run_transcript(example, args, profile)
+            for title, args in described["transcripts"].items()
+        }
+    scaling = described["scaling"]
     return {
         "id": example.id,
         "fingerprint": key,
         "profile": profile.name,
         "size": described["sizes"][profile.size],
-        "baseline": baseline,
+        "baseline": names[0],
         "efficiency": described["efficiency"],
+        "scaling": scaling
+        and {"law": scaling["law"], "serial_fraction": scaling["serial_fraction"][profile.size]},
+        "transcripts": transcripts,
         "variants": rows,
         "environment": {
             "hardware": machine.hardware(),

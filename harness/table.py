@@ -1,5 +1,7 @@
 """Render one example's record as a Markdown table with a footer saying where it ran."""
 
+from harness import laws
+
 
 def duration(seconds: float) -> str:
     if seconds < 1:
@@ -23,19 +25,39 @@ def effective_bound(variant: dict, baseline: dict) -> float | None:
     return max(variant["bound"], baseline["cpu"]["median"])
 
 
-def footer(record: dict) -> str:
+def group_baselines(record: dict) -> list[dict]:
+    """For each variant, the row it is compared with: the first of its group."""
+    first = {}
+    for v in record["variants"]:
+        first.setdefault(v.get("group"), v)
+    return [first[v.get("group")] for v in record["variants"]]
+
+
+def speedup(variant: dict, baseline: dict) -> float:
+    """How many times faster than the baseline; scaled by the work done, when it grows."""
+    work = variant.get("work", 1) / baseline.get("work", 1)
+    return work * baseline["wall"]["median"] / variant["wall"]["median"]
+
+
+def where(record: dict) -> str:
+    """The machine, the Python build, the commit and the date of a record."""
     env = record["environment"]
     hw, py = env["hardware"], env["python"]
     build = "free-threaded" if py["free_threaded"] else "with the GIL"
+    return (
+        f"{hw['cpu']}, {hw['usable_cores']} usable of {hw['logical_cores']} logical cores, "
+        f"{hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}; Python {py['version']} ({build}); "
+        f"commit {env['commit']}, {env['date'][:10]}."
+    )
+
+
+def footer(record: dict) -> str:
     runs = sorted({v["wall"]["runs"] for v in record["variants"]})
     counted = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]} to {runs[-1]}"
     size = ", ".join(f"{k}={v}" for k, v in record["size"].items())
     return (
         f"<small>{record['profile'].capitalize()} profile, {size}; median of "
-        f"{counted} runs per variant. {hw['cpu']}, "
-        f"{hw['usable_cores']} usable of {hw['logical_cores']} logical cores, "
-        f"{hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}; Python {py['version']} ({build}); "
-        f"commit {env['commit']}, {env['date'][:10]}.</small>"
+        f"{counted} runs per variant. {where(record)}</small>"
     )
 
 
@@ -46,10 +68,10 @@ def render_table(record: dict) -> str:
     speedup ÷ usable cores; examples with a ``bound`` get it and how close
     each variant came.
     """
+    if record.get("scaling"):
+        return render_scaling_table(record)
     efficiency = record.get("efficiency", False)
     variants = record["variants"]
-    baseline = variants[0]
-    base = baseline["wall"]["median"]
     cores = record["environment"]["hardware"]["usable_cores"]
     has_bound = any(v.get("bound") is not None for v in variants)
     head = ["Variant", "Median", "Spread (IQR)", "Speedup", "CPU time", "Peak memory"]
@@ -58,21 +80,75 @@ def render_table(record: dict) -> str:
     if has_bound:
         head += ["Bound", "Median ÷ bound"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
-    for v in variants:
+    for v, baseline in zip(variants, group_baselines(record), strict=True):
         median = v["wall"]["median"]
-        name = v["name"] + "".join(f" ⚠ *{flag}*" for flag in v["flags"])
         cells = [
-            name,
+            shown_name(v),
             duration(median),
             f"± {duration(v['wall']['iqr'] / 2)}",
-            f"{base / median:.2f}×",
+            f"{speedup(v, baseline):.2f}×",
             duration(v["cpu"]["median"]),
             memory(v["peak_rss"]),
         ]
         if efficiency:
-            cells.append(f"{base / median / cores:.2f}")
+            cells.append(f"{speedup(v, baseline) / cores:.2f}")
         if has_bound:
             bound = effective_bound(v, baseline)
             cells += ["–", "–"] if bound is None else [duration(bound), f"{median / bound:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n" + footer(record) + "\n"
+
+
+def shown_name(variant: dict) -> str:
+    return variant["name"] + "".join(f" ⚠ *{flag}*" for flag in variant["flags"])
+
+
+def render_scaling_table(record: dict) -> str:
+    """One row per worker count: measured speedup beside the law's, and what it implies.
+
+    Amdahl (a fixed problem): the Karp–Flatt column is the serial fraction
+    the measured speedup implies. Gustafson (the problem grows with the
+    workers): the speedup counts work done per second.
+    """
+    law = record["scaling"]["law"]
+    serial = record["scaling"]["serial_fraction"]
+    predicted = laws.amdahl if law == "amdahl" else laws.gustafson
+    baseline = record["variants"][0]
+    head = ["Variant", "Workers", "Median", "Spread (IQR)", "CPU time"]
+    if law == "amdahl":
+        head += ["Speedup", f"Amdahl, s = {serial:.2f}", "Karp–Flatt serial fraction"]
+    else:
+        head += ["Work", "Scaled speedup", f"Gustafson, s = {serial:.2f}"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
+    for v in record["variants"]:
+        n, measured = v["workers"], speedup(v, baseline)
+        cells = [
+            shown_name(v),
+            str(n),
+            duration(v["wall"]["median"]),
+            f"± {duration(v['wall']['iqr'] / 2)}",
+            duration(v["cpu"]["median"]),
+        ]
+        if law == "amdahl":
+            implied = laws.karp_flatt(measured, n)
+            cells += [
+                f"{measured:.2f}×",
+                f"{predicted(serial, n):.2f}×",
+                "–" if implied is None else f"{implied:.3f}",
+            ]
+        else:
+            cells += [
+                f"{v['work'] / baseline['work']:.2g}×",
+                f"{measured:.2f}×",
+                f"{predicted(serial, n):.2f}×",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + footer(record) + "\n"
+
+
+def render_transcript(record: dict, transcript: dict) -> str:
+    """What the example printed when the harness ran it, as a page includes it."""
+    return (
+        f'```text title="{transcript["command"]}"\n{transcript["output"].rstrip()}\n```\n\n'
+        + f"<small>Printed on {where(record)}</small>\n"
+    )

@@ -46,6 +46,34 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def flat_variants(benchmark) -> dict:
+    """Every variant by its name in the results, with the group it belongs to (or None).
+
+    ``BENCHMARK["variants"]`` maps names to functions, or group names to such
+    maps: a group is compared with its own first variant (say "pure Python"
+    and "NumPy" on one page, each with its sequential baseline).
+    """
+    flat = {}
+    for name, value in benchmark["variants"].items():
+        if isinstance(value, dict):
+            flat.update({f"{name}: {inner}": (name, fn) for inner, fn in value.items()})
+        else:
+            flat[name] = (None, value)
+    return flat
+
+
+def scaling_facts(benchmark, variant, size) -> dict:
+    """For a scaling example: the workers this variant used and the work it did."""
+    scaling = benchmark.get("scaling")
+    if scaling is None:
+        return {}
+    work = scaling.get("work")
+    return {
+        "workers": int(scaling["workers"](variant)),
+        "work": 1.0 if work is None else float(work(variant, size)),
+    }
+
+
 def lower_bound(benchmark, variant, size):
     """The example's own floor for this variant, if it declares one."""
     bound = benchmark.get("bound")
@@ -101,7 +129,7 @@ def run(example, variant_name, size_name, warmups, repeats, min_seconds):
     module = load_example(Path(example))
     benchmark = module.BENCHMARK
     size = benchmark["sizes"][size_name]
-    variant = benchmark["variants"][variant_name]
+    _, variant = flat_variants(benchmark)[variant_name]
     workload = benchmark["workload"](**size)
     # A workload may be a context manager (a server to start and stop) or plain data.
     entered = hasattr(workload, "__enter__")
@@ -123,6 +151,7 @@ def run(example, variant_name, size_name, warmups, repeats, min_seconds):
         "wall": walls,
         "cpu": cpus,
         "bound": lower_bound(benchmark, variant, size),
+        **scaling_facts(benchmark, variant, size),
     }, result
 
 
@@ -132,10 +161,24 @@ def describe(example):
     missing = {"workload", "variants", "sizes"} - benchmark.keys()
     if missing:
         raise KeyError(f"BENCHMARK has no {', '.join(sorted(missing))}")
+    flat = flat_variants(benchmark)
+    scaling = benchmark.get("scaling")
     return {
-        "variants": list(benchmark["variants"]),
+        "variants": list(flat),
+        "groups": [group for group, _ in flat.values()],
         "sizes": benchmark["sizes"],
         "efficiency": bool(benchmark.get("efficiency", False)),
+        "same_result": bool(benchmark.get("same_result", True)),
+        "transcripts": benchmark.get("transcripts", {}),
+        "scaling": None
+        if scaling is None
+        else {
+            "law": scaling["law"],
+            "serial_fraction": {
+                name: float(scaling["serial_fraction"](size))
+                for name, size in benchmark["sizes"].items()
+            },
+        },
     }
 
 

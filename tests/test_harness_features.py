@@ -1,0 +1,209 @@
+"""What examples can ask of the harness: groups, scaling laws, transcripts of their output."""
+
+import math
+import textwrap
+
+import pytest
+from conftest import harness
+
+from harness import laws, results, stats
+from harness.table import render_scaling_table
+
+GROUPED = '''
+"""Two kinds of work, each with its own baseline."""
+import sys
+
+
+def squares_loop(n):
+    return sum(i * i for i in range(n))
+
+
+def squares_formula(n):
+    return (n - 1) * n * (2 * n - 1) // 6
+
+
+def cubes_loop(n):
+    return sum(i**3 for i in range(n))
+
+
+def cubes_formula(n):
+    return ((n - 1) * n // 2) ** 2
+
+
+def cubes_wrong(n):
+    return cubes_formula(n) + 1
+
+
+def workload(n):
+    return n
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {
+        "squares": {"loop": squares_loop, "formula": squares_formula},
+        "cubes": {"loop": cubes_loop, "formula": cubes_formula},
+    },
+    "sizes": {"smoke": {"n": 3000}},
+    "transcripts": {"summary": ["--say", "hello"]},
+}
+
+
+def main():
+    if "--fail" in sys.argv:
+        sys.exit("cannot do that")
+    print("said", sys.argv[sys.argv.index("--say") + 1], "at size", sys.argv[-1])
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+GROWING = '''
+"""Weak scaling: every variant does more work, so the results differ."""
+
+
+def run(n, workers):
+    return [sum(range(n)) for _ in range(workers)]
+
+
+def one(n):
+    return run(n, 1)
+
+
+def two(n):
+    return run(n, 2)
+
+
+def workload(n):
+    return n
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"1 worker": one, "2 workers": two},
+    "sizes": {"smoke": {"n": 1000}},
+    "same_result": False,
+    "scaling": {
+        "law": "gustafson",
+        "workers": lambda variant: 2 if variant is two else 1,
+        "work": lambda variant, size: 2 if variant is two else 1,
+        "serial_fraction": lambda size: 0.1,
+    },
+}
+'''
+
+
+def measure(folder, out, *only):
+    return harness("--examples", folder, "--out", out, "measure", "--profile", "smoke", *only)
+
+
+@pytest.fixture
+def examples(tmp_path):
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    (folder / "grouped.py").write_text(textwrap.dedent(GROUPED))
+    (folder / "growing.py").write_text(textwrap.dedent(GROWING))
+    return folder
+
+
+def test_each_group_is_compared_with_its_own_first_variant(examples, tmp_path):
+    run = measure(examples, tmp_path, "grouped")
+    assert run.returncode == 0, run.stderr
+    record = results.load(tmp_path / "results.json")["examples"]["grouped"]
+    names = [v["name"] for v in record["variants"]]
+    assert names == ["squares: loop", "squares: formula", "cubes: loop", "cubes: formula"]
+    assert harness("--out", tmp_path, "render").returncode == 0
+    rows = (tmp_path / "tables" / "grouped.md").read_text().splitlines()
+    baselines = [row for row in rows if row.startswith("| ") and ": loop" in row]
+    assert len(baselines) == 2 and all("| 1.00× |" in row for row in baselines)
+
+
+def test_a_variant_that_disagrees_with_its_group_baseline_is_named(examples, tmp_path):
+    source = (examples / "grouped.py").read_text()
+    source = source.replace('"formula": cubes_formula}', '"wrong": cubes_wrong}')
+    (examples / "grouped.py").write_text(source)
+    run = measure(examples, tmp_path, "grouped")
+    assert run.returncode == 1
+    assert "'cubes: wrong' returned something other than the baseline 'cubes: loop'" in run.stderr
+
+
+def test_what_an_example_prints_is_kept_and_rendered_with_its_command(examples, tmp_path):
+    assert measure(examples, tmp_path, "grouped").returncode == 0
+    harness("--out", tmp_path, "render")
+    shown = (tmp_path / "transcripts" / "grouped" / "summary.md").read_text()
+    assert 'title="python examples/grouped.py --say hello --size smoke"' in shown
+    assert "said hello at size smoke" in shown and "Python " in shown
+
+
+def test_a_transcript_that_fails_fails_the_example_and_says_why(examples, tmp_path):
+    source = (examples / "grouped.py").read_text().replace('["--say", "hello"]', '["--fail"]')
+    (examples / "grouped.py").write_text(source)
+    run = measure(examples, tmp_path, "grouped")
+    assert run.returncode == 1
+    assert "running it with --fail --size smoke exited with code 1" in run.stderr
+    assert "cannot do that" in run.stderr
+
+
+def test_weak_scaling_accepts_growing_results_and_counts_work_done(examples, tmp_path):
+    run = measure(examples, tmp_path, "growing")
+    assert run.returncode == 0, run.stderr
+    record = results.load(tmp_path / "results.json")["examples"]["growing"]
+    assert [(v["workers"], v["work"]) for v in record["variants"]] == [(1, 1.0), (2, 2.0)]
+    assert record["scaling"] == {"law": "gustafson", "serial_fraction": 0.1}
+    assert harness("--out", tmp_path, "render").returncode == 0
+    table = (tmp_path / "tables" / "growing.md").read_text()
+    assert "| Scaled speedup | Gustafson, s = 0.10 |" in table
+    assert "| 1.90× |" in table  # Gustafson's law for 2 workers: 0.1 + 0.9 × 2
+
+
+def test_amdahl_at_its_limits():
+    assert laws.amdahl(1.0, 64) == 1  # all serial: no speedup, not zero
+    assert laws.amdahl(0.0, 8) == 8  # all parallel: the number of workers
+    assert math.isclose(laws.amdahl(0.1, 10**9), 10, rel_tol=1e-6)  # never past 1 / s
+    assert laws.gustafson(0.1, 4) == pytest.approx(3.7)
+
+
+def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
+    for serial in (0.02, 0.1, 0.5):
+        for workers in (2, 4, 16):
+            measured = laws.amdahl(serial, workers)
+            assert laws.karp_flatt(measured, workers) == pytest.approx(serial)
+    assert laws.karp_flatt(1.0, 1) is None
+
+
+def test_scaling_table_shows_the_law_and_the_implied_serial_fraction():
+    def row(name, workers, seconds):
+        return {
+            "name": name,
+            "workers": workers,
+            "work": 1.0,
+            "wall": stats.summarise([seconds]),
+            "cpu": stats.summarise([seconds]),
+            "peak_rss": 0,
+            "flags": [],
+        }
+
+    record = {
+        "id": "x",
+        "profile": "quick",
+        "size": {"n": 1},
+        "scaling": {"law": "amdahl", "serial_fraction": 0.1},
+        "variants": [row("loop", 1, 10.0), row("1 worker", 1, 10.0), row("2 workers", 2, 6.0)],
+        "environment": {
+            "hardware": {
+                "cpu": "cpu",
+                "usable_cores": 2,
+                "logical_cores": 2,
+                "memory_bytes": 2**30,
+                "os": "os",
+            },
+            "python": {"version": "3.x", "free_threaded": False},
+            "commit": "abc",
+            "date": "2026-01-01",
+        },
+    }
+    table = render_scaling_table(record)
+    last = next(line for line in table.splitlines() if line.startswith("| 2 workers"))
+    # Measured 10 s / 6 s = 1.67×; Amdahl with s = 0.1 allows 1.82×; 1.67× implies s = 0.2.
+    assert "| 1.67× | 1.82× | 0.200 |" in last
