@@ -18,15 +18,36 @@ class Example:
 
     @property
     def local_modules(self) -> list[Path]:
-        """Sibling files this example imports (a local server, a data generator)."""
-        tree = ast.parse(self.path.read_text(), str(self.path))
-        names = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module.split(".")[0])
-        return sorted(p for n in names if (p := self.path.with_name(f"{n}.py")).exists())
+        """Sibling files this example depends on, so a change to one re-measures it.
+
+        The modules it imports from its folder (a local server, a data
+        generator), the ones those import in turn, and files of the same
+        name with another suffix (the C source of ``distances.py``).
+        """
+        found, todo = set(), [self.path]
+        while todo:
+            path = todo.pop()
+            for sibling in [*imported_siblings(path), *companions(path)]:
+                if sibling != self.path and sibling not in found:
+                    found.add(sibling)
+                    if sibling.suffix == ".py":
+                        todo.append(sibling)
+        return sorted(found)
+
+
+def imported_siblings(path: Path) -> list[Path]:
+    tree = ast.parse(path.read_text(), str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return [p for n in names if (p := path.with_name(f"{n}.py")).exists()]
+
+
+def companions(path: Path) -> list[Path]:
+    return [p for p in path.parent.glob(f"{path.stem}.*") if p.suffix != ".py" and p.is_file()]
 
 
 def defines_benchmark(path: Path) -> bool:

@@ -65,8 +65,9 @@ def render_table(record: dict) -> str:
     """The table a page includes: one row per variant, speedups against the first.
 
     Examples that set ``BENCHMARK["efficiency"]`` (CPU-bound work) also get
-    speedup ÷ usable cores; examples with a ``bound`` get it and how close
-    each variant came.
+    speedup ÷ usable cores, or ÷ the variant's workers where the example
+    counts them (``BENCHMARK["workers"]``, "–" for one). Examples with a
+    ``bound`` get it and how close each variant came.
     """
     if record.get("scaling"):
         return render_scaling_table(record)
@@ -75,8 +76,9 @@ def render_table(record: dict) -> str:
     cores = record["environment"]["hardware"]["usable_cores"]
     has_bound = any(v.get("bound") is not None for v in variants)
     head = ["Variant", "Median", "Spread (IQR)", "Speedup", "CPU time", "Peak memory"]
+    counted = any("workers" in v for v in variants)
     if efficiency:
-        head.append(f"Speedup ÷ {cores} cores")
+        head.append("Speedup ÷ workers" if counted else f"Speedup ÷ {cores} cores")
     if has_bound:
         head += ["Bound", "Median ÷ bound"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
@@ -91,7 +93,8 @@ def render_table(record: dict) -> str:
             memory(v["peak_rss"]),
         ]
         if efficiency:
-            cells.append(f"{speedup(v, baseline) / cores:.2f}")
+            workers = v.get("workers", 1) if counted else cores
+            cells.append("–" if workers < 2 else f"{speedup(v, baseline) / workers:.2f}")
         if has_bound:
             bound = effective_bound(v, baseline)
             cells += ["–", "–"] if bound is None else [duration(bound), f"{median / bound:.2f}"]

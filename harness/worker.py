@@ -63,10 +63,11 @@ def flat_variants(benchmark) -> dict:
 
 
 def scaling_facts(benchmark, variant, size) -> dict:
-    """For a scaling example: the workers this variant used and the work it did."""
+    """The workers a variant used (and, scaling, the work it did), if the example says."""
     scaling = benchmark.get("scaling")
     if scaling is None:
-        return {}
+        workers = benchmark.get("workers")
+        return {} if workers is None else {"workers": int(workers(variant))}
     work = scaling.get("work")
     return {
         "workers": int(scaling["workers"](variant)),

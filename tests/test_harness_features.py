@@ -207,3 +207,14 @@ def test_scaling_table_shows_the_law_and_the_implied_serial_fraction():
     last = next(line for line in table.splitlines() if line.startswith("| 2 workers"))
     # Measured 10 s / 6 s = 1.67×; Amdahl with s = 0.1 allows 1.82×; 1.67× implies s = 0.2.
     assert "| 1.67× | 1.82× | 0.200 |" in last
+
+
+def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
+    from harness.discover import discover
+
+    (tmp_path / "kernel.py").write_text("import helper\nBENCHMARK = {}\n")
+    (tmp_path / "kernel.c").write_text("double f(void) { return 1; }\n")
+    (tmp_path / "helper.py").write_text("from data import make\n")
+    (tmp_path / "data.py").write_text("def make(): return 1\n")
+    (example,) = discover(tmp_path)
+    assert [p.name for p in example.local_modules] == ["data.py", "helper.py", "kernel.c"]

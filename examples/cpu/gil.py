@@ -1,0 +1,203 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["numba>=0.61", "numpy>=2.1"]
+# ///
+"""What the GIL serialises and what releases it: the same work on one thread, threads and processes.
+
+Four kinds of work, each split into equal tasks: pure-Python arithmetic,
+NumPy calls, a Numba function compiled with and without ``nogil=True``, and
+blocking waits. On a normal CPython build only one thread runs Python
+bytecode at a time, so pure Python gains nothing from threads; code that
+releases the GIL (NumPy's loops, ``nogil`` Numba, waiting) runs on several
+cores from threads. On a free-threaded build (3.13t, 3.14t) there is no GIL
+and pure Python scales on threads too.
+"""
+
+import argparse
+import math
+import os
+import sys
+import sysconfig
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+from numba import njit
+
+
+# --8<-- [start:pure_python]
+def count_primes(bounds: tuple[int, int]) -> int:
+    """Count primes in [low, high) by trial division: pure Python, all bytecode."""
+    low, high = bounds
+    count = 0
+    for n in range(max(low, 2), high):
+        if all(n % d for d in range(2, math.isqrt(n) + 1)):
+            count += 1
+    return count
+
+
+# --8<-- [end:pure_python]
+
+
+# --8<-- [start:numpy]
+def numpy_work(seed: int, size: int = 2_000_000) -> float:
+    """Transcendental functions over a large array: the loops run in C, without the GIL."""
+    x = np.random.default_rng(seed).random(size)
+    return float(np.sum(np.sin(x) * np.exp(-x) + np.sqrt(x)))
+
+
+# --8<-- [end:numpy]
+
+
+# --8<-- [start:numba]
+@njit(nogil=True, cache=True)
+def series_nogil(n: int) -> float:
+    total = 0.0
+    for k in range(1, n):
+        total += math.sin(k) / k
+    return total
+
+
+@njit(cache=True)  # the same, but holding the GIL while it runs
+def series_with_gil(n: int) -> float:
+    total = 0.0
+    for k in range(1, n):
+        total += math.sin(k) / k
+    return total
+
+
+# --8<-- [end:numba]
+
+
+def wait(seconds: float) -> float:
+    """Stands in for a blocking call (a socket, a disk): it releases the GIL while waiting."""
+    time.sleep(seconds)
+    return seconds
+
+
+# --8<-- [start:runners]
+def one_thread(function, tasks: list) -> list:
+    return [function(task) for task in tasks]
+
+
+def on_threads(function, tasks: list, workers: int) -> list:
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, tasks))
+
+
+def on_processes(function, tasks: list, workers: int) -> list:
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(function, tasks))
+
+
+# --8<-- [end:runners]
+
+
+# --8<-- [start:interpreters]
+def on_interpreters(function, tasks: list, workers: int) -> list:
+    """Python 3.14+: one interpreter per worker, each with its own GIL, in one process."""
+    from concurrent.futures import InterpreterPoolExecutor
+
+    with InterpreterPoolExecutor(workers) as pool:
+        return list(pool.map(function, tasks))
+
+
+# --8<-- [end:interpreters]
+
+
+# --8<-- [start:build]
+def describe_build() -> str:
+    """Which CPython this is: with the GIL, or free-threaded with it on or off."""
+    if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return f"Python {sys.version.split()[0]}, with the GIL"
+    # sys._is_gil_enabled() exists from 3.13; a free-threaded build re-enables the GIL
+    # when an extension module that does not support running without it is imported.
+    state = "off" if not sys._is_gil_enabled() else "re-enabled (PYTHON_GIL=1 or a module)"
+    return f"Python {sys.version.split()[0]}, free-threaded, GIL {state}"
+
+
+# --8<-- [end:build]
+
+
+def usable_cores() -> int:
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        return os.process_cpu_count() or 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+HAS_INTERPRETERS = sys.version_info >= (3, 14)
+WORKERS = max(usable_cores(), 2)
+
+
+def workload(tasks: int = 8, primes_per_task: int = 60_000, series_terms: int = 20_000_000):
+    """Equal tasks of each kind of work."""
+    return {
+        "primes": [(n * primes_per_task, (n + 1) * primes_per_task) for n in range(tasks)],
+        "seeds": list(range(tasks)),
+        "terms": [series_terms] * tasks,
+        "waits": [0.1] * tasks,
+    }
+
+
+def group(function, key: str) -> dict:
+    runs = {
+        "one thread": lambda w: one_thread(function, w[key]),
+        f"{WORKERS} threads": lambda w: on_threads(function, w[key], WORKERS),
+    }
+    return runs
+
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    # Each group is compared with its own first row.
+    "variants": {
+        "pure Python": {
+            **group(count_primes, "primes"),
+            f"{WORKERS} processes": lambda w: on_processes(count_primes, w["primes"], WORKERS),
+            **(
+                {
+                    f"{WORKERS} interpreters": lambda w: on_interpreters(
+                        count_primes, w["primes"], WORKERS
+                    )
+                }
+                if HAS_INTERPRETERS
+                else {}
+            ),
+        },
+        "NumPy": group(numpy_work, "seeds"),
+        "Numba, nogil=True": group(series_nogil, "terms"),
+        "Numba, holding the GIL": group(series_with_gil, "terms"),
+        "waiting (sleep)": group(wait, "waits"),
+    },
+    "sizes": {
+        "smoke": {"tasks": 4, "primes_per_task": 2_000, "series_terms": 10_000},
+        "quick": {"tasks": 8, "primes_per_task": 40_000, "series_terms": 10_000_000},
+        "full": {"tasks": 8, "primes_per_task": 60_000, "series_terms": 20_000_000},
+    },
+    "rel_tol": 1e-6,  # NumPy may sum in another order on another thread
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--size",
+        choices=BENCHMARK["sizes"],
+        default="full",
+        help="preset amount of work (default: %(default)s)",
+    )
+    args = parser.parse_args()
+    work = workload(**BENCHMARK["sizes"][args.size])
+    print(describe_build())
+    if not HAS_INTERPRETERS:
+        print("InterpreterPoolExecutor: skipped, it needs Python 3.14 or later")
+    for kind, variants in BENCHMARK["variants"].items():
+        for name, run in variants.items():
+            start = time.perf_counter()
+            run(work)
+            print(f"{kind + ', ' + name:40} {time.perf_counter() - start:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["numba>=0.61", "numpy>=2.1"]
+# ///
+"""Sum the distances between every pair of points: pure Python, NumPy, Numba and C.
+
+A loop-heavy kernel of the kind pure Python is hopeless at: n points make
+n(n-1)/2 pairs, each a few arithmetic operations. Numba compiles the same
+loops to machine code; ``parallel=True`` with ``prange`` spreads the outer
+loop over the cores; ``fastmath=True`` lets the compiler reorder floating
+point. The same kernel in C (``distances.c``, beside this file) is compiled
+when the script starts, if a C compiler is found, to see how close Numba gets.
+"""
+
+import argparse
+import ctypes
+import hashlib
+import math
+import os
+import shutil
+import subprocess
+import sysconfig
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+HERE = Path(__file__).resolve().parent
+
+
+# --8<-- [start:python]
+def python_loops(points: list[tuple[float, float, float]]) -> float:
+    total = 0.0
+    for i, (xi, yi, zi) in enumerate(points):
+        for xj, yj, zj in points[i + 1 :]:
+            total += math.sqrt((xi - xj) ** 2 + (yi - yj) ** 2 + (zi - zj) ** 2)
+    return total
+
+
+# --8<-- [end:python]
+
+
+# --8<-- [start:numpy]
+def numpy_rows(points: np.ndarray) -> float:
+    """One vectorised step per point: its distances to all the points after it."""
+    total = 0.0
+    for i in range(len(points) - 1):
+        differences = points[i + 1 :] - points[i]
+        total += np.sqrt((differences * differences).sum(axis=1)).sum()
+    return float(total)
+
+
+# --8<-- [end:numpy]
+
+
+# --8<-- [start:numba]
+@njit(cache=True)
+def numba_loops(points: np.ndarray) -> float:
+    total = 0.0
+    n = points.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            dz = points[i, 2] - points[j, 2]
+            total += math.sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+
+
+# --8<-- [end:numba]
+
+
+# --8<-- [start:fastmath]
+@njit(cache=True, fastmath=True)
+def numba_fastmath(points: np.ndarray) -> float:
+    total = 0.0
+    n = points.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            dz = points[i, 2] - points[j, 2]
+            total += math.sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+
+
+# --8<-- [end:fastmath]
+
+
+# --8<-- [start:prange]
+@njit(cache=True, parallel=True)
+def numba_prange(points: np.ndarray) -> float:
+    total = 0.0
+    n = points.shape[0]
+    # prange splits the rows between threads; Numba adds up their totals at the end.
+    for i in prange(n):
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            dz = points[i, 2] - points[j, 2]
+            total += math.sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+
+
+# --8<-- [end:prange]
+
+
+# --8<-- [start:balanced]
+@njit(cache=True, inline="always")
+def row_total(points: np.ndarray, i: int) -> float:
+    """Distances from point i to every point after it: n - i - 1 pairs."""
+    total = 0.0
+    for j in range(i + 1, points.shape[0]):
+        dx = points[i, 0] - points[j, 0]
+        dy = points[i, 1] - points[j, 1]
+        dz = points[i, 2] - points[j, 2]
+        total += math.sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+
+
+@njit(cache=True, parallel=True)
+def numba_prange_balanced(points: np.ndarray) -> float:
+    n = points.shape[0]
+    total = 0.0
+    # Row k is long and row n-1-k short; together they are always n-1 pairs,
+    # so every step of the parallel loop is the same amount of work.
+    for k in prange(n // 2):
+        total += row_total(points, k) + row_total(points, n - 1 - k)
+    if n % 2:
+        total += row_total(points, n // 2)
+    return total
+
+
+# --8<-- [end:prange]
+
+
+# --8<-- [start:c]
+def compile_c(flags: tuple[str, ...] = ("-O3", "-march=native")) -> ctypes.CDLL | None:
+    """Build distances.c into a shared library (cached by source and flags), or None."""
+    compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+    compiler = compiler.split()[0]
+    if shutil.which(compiler) is None:
+        return None
+    source = HERE / "distances.c"
+    key = hashlib.sha256(source.read_bytes() + " ".join(flags).encode()).hexdigest()[:12]
+    library = HERE / ".cache" / f"distances-{key}.so"
+    if not library.exists():
+        library.parent.mkdir(exist_ok=True)
+        subprocess.run(
+            [compiler, *flags, "-shared", "-fPIC", str(source), "-o", str(library), "-lm"],
+            check=True,
+        )
+    c = ctypes.CDLL(str(library))
+    c.sum_of_distances.restype = ctypes.c_double
+    c.sum_of_distances.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    return c
+
+
+def c_loops(points: np.ndarray, c: ctypes.CDLL) -> float:
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    return c.sum_of_distances(points.ctypes.data, len(points))
+
+
+# --8<-- [end:c]
+
+
+def workload(n: int = 8000):
+    """n points in a unit cube, as a list of tuples (for Python) and as an array."""
+    array = np.random.default_rng(0).random((n, 3))
+    return {"list": [tuple(p) for p in array.tolist()], "array": array}
+
+
+C = compile_c() if os.name == "posix" else None
+THREADS = numba.get_num_threads()
+
+
+def on_threads(work) -> float:
+    return numba_prange(work["array"])
+
+
+def on_threads_balanced(work) -> float:
+    return numba_prange_balanced(work["array"])
+
+
+COMPILED = {
+    "@njit": lambda w: numba_loops(w["array"]),
+    "@njit(fastmath=True)": lambda w: numba_fastmath(w["array"]),
+    f"prange, {THREADS} threads, rows in order": on_threads,
+    f"prange, {THREADS} threads, long and short rows paired": on_threads_balanced,
+}
+if C is not None:
+    COMPILED["C, -O3 -march=native"] = lambda w: c_loops(w["array"], C)
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "variants": {
+        "interpreted": {
+            "pure Python loops": lambda w: python_loops(w["list"]),
+            "NumPy, a row at a time": lambda w: numpy_rows(w["array"]),
+        },
+        # Compared with @njit: how far parallel threads, fastmath and C take it.
+        "compiled": COMPILED,
+    },
+    "sizes": {
+        "smoke": {"n": 200},
+        "quick": {"n": 6000},
+        "full": {"n": 8000},
+    },
+    "rel_tol": 1e-9,  # threads and fastmath add the terms in another order
+    "efficiency": True,
+    # Speedup ÷ workers for the threaded row is its parallel efficiency.
+    "workers": lambda variant: THREADS if variant in (on_threads, on_threads_balanced) else 1,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--size",
+        choices=BENCHMARK["sizes"],
+        default="full",
+        help="preset number of points (default: %(default)s)",
+    )
+    parser.add_argument("--n", type=int, help="how many points")
+    args = parser.parse_args()
+    n = args.n or BENCHMARK["sizes"][args.size]["n"]
+    work = workload(n)
+    if C is None:
+        print("C: skipped, no C compiler found (set CC to use one)")
+    print(f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads")
+    runs = {"NumPy, a row at a time": lambda w: numpy_rows(w["array"]), **COMPILED}
+    for name, run in runs.items():
+        run(work)  # the first call compiles; time the second
+        start = time.perf_counter()
+        total = run(work)
+        print(f"{name:40} {time.perf_counter() - start:8.4f} s  sum {total:.6f}")
+
+
+if __name__ == "__main__":
+    main()

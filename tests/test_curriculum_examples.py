@@ -1,0 +1,106 @@
+"""What the curriculum's examples promise their readers, checked by running them."""
+
+import shutil
+import sys
+
+import pytest
+from test_examples import run_script
+
+
+def timed_lines(stdout: str, suffix: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.endswith(suffix)]
+
+
+def test_asyncio_fetch_gets_every_day_through_failures():
+    run = run_script(
+        "io/asyncio_fetch.py", "--size", "smoke", "--days", "12", "--failure-rate", "0.3"
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(timed_lines(run.stdout, " s  12 days")) == 3, run.stdout
+
+
+def test_asyncio_fetch_names_the_status_when_the_server_always_fails():
+    run = run_script("io/asyncio_fetch.py", "--size", "smoke", "--days", "2", "--failure-rate", "1")
+    assert run.returncode != 0
+    assert "503" in run.stderr
+
+
+def test_asyncio_cpu_work_in_a_process_pool_keeps_the_loop_responsive():
+    run = run_script("io/asyncio_fetch.py", "--size", "smoke", "--show-blocking", "--days", "6")
+    assert run.returncode == 0, run.stderr
+    stalls = {}
+    for line in run.stdout.splitlines():
+        name = "inline" if "inline" in line else "pool"
+        stalls[name] = float(line.split("stalled up to")[1].split("ms")[0])
+    # Inline, the loop waits for at least one day's bootstrap; in the pool it does not.
+    assert stalls["inline"] > stalls["pool"], run.stdout
+
+
+def test_asyncio_latest_counts_every_response():
+    run = run_script("io/asyncio_latest.py", "--size", "smoke", "--concurrency", "20")
+    assert run.returncode == 0, run.stderr
+    assert len(timed_lines(run.stdout, "50 responses")) == 2, run.stdout
+
+
+def test_gil_example_names_the_build_and_skips_interpreters_before_3_14():
+    run = run_script("cpu/gil.py", "--size", "smoke")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"Python {sys.version.split()[0]}")
+    skipped = "InterpreterPoolExecutor: skipped, it needs Python 3.14 or later" in run.stdout
+    assert skipped == (sys.version_info < (3, 14))
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler on this machine")
+def test_distances_in_c_agree_with_numba():
+    run = run_script("jit/distances.py", "--n", "300")
+    assert run.returncode == 0, run.stderr
+    sums = {line.split("  sum ")[1] for line in run.stdout.splitlines() if "  sum " in line}
+    assert any(line.startswith("C, -O3") for line in run.stdout.splitlines())
+    # Rounded to six decimals, the C, Numba and NumPy sums are the same number.
+    assert len(sums) == 1, run.stdout
+
+
+def test_distances_without_a_c_compiler_skips_c_and_says_so():
+    run = run_script("jit/distances.py", "--n", "100", env={"CC": "/nonexistent/cc"})
+    assert run.returncode == 0, run.stderr
+    assert "C: skipped, no C compiler found" in run.stdout
+    assert not any(line.startswith("C, ") for line in run.stdout.splitlines())
+
+
+def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop():
+    types = run_script("jit/pitfalls.py", "--show", "types")
+    assert types.returncode == 0, types.stderr
+    assert "Cannot type list element type <class 'dict'>" in types.stdout
+    assert "\x1b[" not in types.stdout  # no terminal colours in what the page shows
+    dead = run_script("jit/pitfalls.py", "--show", "dead-code")
+    assert dead.returncode == 0, dead.stderr
+    forgot = [line for line in dead.stdout.splitlines() if line.startswith("forgot_to_return")]
+    assert forgot and all(line.endswith("result None") for line in forgot)
+
+
+def test_compile_cost_runs_the_kernel_in_a_new_process_with_and_without_cache():
+    run = run_script("jit/compile_cost.py", "--size", "smoke")
+    assert run.returncode == 0, run.stderr
+    assert "without cache" in run.stdout and "cache=True" in run.stdout
+
+
+def test_image_pipeline_stages_add_up_to_decoding_and_clean_up():
+    run = run_script("cpu/image_pipeline.py", "--size", "smoke", "--stages")
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if "clean-up in" in line]
+    assert [r.split("clean-up in")[1].split()[0] for r in rows] == ["Python", "NumPy", "Numba"]
+
+
+def test_bottlenecks_profilers_name_the_pipeline_steps():
+    for tool in ("cprofile", "pyinstrument"):
+        run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", tool)
+        assert run.returncode == 0, run.stderr
+        for step in ("load", "clean", "aggregate"):
+            assert step in run.stdout, (tool, run.stdout)
+
+
+def test_bottlenecks_tells_waiting_from_working():
+    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "which-bound")
+    assert run.returncode == 0, run.stderr
+    pipeline, downloads = run.stdout.splitlines()
+    assert pipeline.endswith("CPU-bound") and downloads.endswith("waiting (I/O-bound)")
