@@ -180,6 +180,7 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
         "size": described["sizes"][profile.size],
         "baseline": names[0],
         "efficiency": described["efficiency"],
+        "cpu_time": described["cpu_time"],
         "scaling": scaling
         and {"law": scaling["law"], "serial_fraction": scaling["serial_fraction"][profile.size]},
         "transcripts": transcripts,

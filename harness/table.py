@@ -14,15 +14,17 @@ def memory(nbytes: int) -> str:
 
 
 def effective_bound(variant: dict, baseline: dict) -> float | None:
-    """The example's floor for this variant, but never below the baseline's CPU time.
+    """The example's floor for this variant, but never below the CPU work it must do.
 
     The floor is the waiting a variant cannot avoid (say requests × latency ÷
-    workers); the baseline's CPU time is work that runs one thread at a time
-    under the GIL, so no number of threads makes it shorter.
+    workers). The CPU work runs one thread at a time under the GIL, so no
+    number of threads makes it shorter: it is the smaller of this variant's
+    CPU time and the baseline's (a pool of threads may spend more CPU than
+    the work needs; another library, such as aiohttp, may need less).
     """
     if variant.get("bound") is None:
         return None
-    return max(variant["bound"], baseline["cpu"]["median"])
+    return max(variant["bound"], min(variant["cpu"]["median"], baseline["cpu"]["median"]))
 
 
 def group_baselines(record: dict) -> list[dict]:
@@ -89,7 +91,7 @@ def render_table(record: dict) -> str:
             duration(median),
             f"± {duration(v['wall']['iqr'] / 2)}",
             f"{speedup(v, baseline):.2f}×",
-            duration(v["cpu"]["median"]),
+            duration(v["cpu"]["median"]) if record.get("cpu_time", True) else "–",
             memory(v["peak_rss"]),
         ]
         if efficiency:

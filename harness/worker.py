@@ -169,6 +169,9 @@ def describe(example):
         "groups": [group for group, _ in flat.values()],
         "sizes": benchmark["sizes"],
         "efficiency": bool(benchmark.get("efficiency", False)),
+        # False where the work runs in processes that outlive each timed call (a pool
+        # the workload started): their CPU time is counted only when they are reaped.
+        "cpu_time": bool(benchmark.get("cpu_time", True)),
         "same_result": bool(benchmark.get("same_result", True)),
         "transcripts": benchmark.get("transcripts", {}),
         "scaling": None

@@ -104,3 +104,22 @@ def test_bottlenecks_tells_waiting_from_working():
     assert run.returncode == 0, run.stderr
     pipeline, downloads = run.stdout.splitlines()
     assert pipeline.endswith("CPU-bound") and downloads.endswith("waiting (I/O-bound)")
+
+
+def test_gil_example_runs_without_numba_as_on_a_python_numba_does_not_support_yet():
+    import subprocess
+
+    from conftest import ROOT
+
+    code = (
+        "import runpy, sys; sys.modules['numba'] = None; "
+        "sys.argv = ['gil.py', '--size', 'smoke']; "
+        "runpy.run_path('examples/cpu/gil.py', run_name='__main__')"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Numba: skipped, it is not installed for this Python" in run.stdout
+    assert "pure Python, one thread" in run.stdout and "NumPy, one thread" in run.stdout
+    assert "Numba, nogil" not in run.stdout

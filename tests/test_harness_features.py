@@ -218,3 +218,32 @@ def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
     (tmp_path / "data.py").write_text("def make(): return 1\n")
     (example,) = discover(tmp_path)
     assert [p.name for p in example.local_modules] == ["data.py", "helper.py", "kernel.c"]
+
+
+def test_bound_counts_the_cpu_work_a_cheaper_library_needs_not_the_baselines():
+    from harness.table import effective_bound
+
+    def row(cpu, bound):
+        return {"cpu": stats.summarise([cpu]), "bound": bound}
+
+    requests_baseline = row(cpu=0.4, bound=5.0)
+    # aiohttp spends less CPU than requests did: its own CPU time is the floor.
+    assert effective_bound(row(cpu=0.25, bound=0.05), requests_baseline) == 0.25
+    # A busy thread pool spends more than the work needs: the baseline's is the floor.
+    assert effective_bound(row(cpu=0.6, bound=0.05), requests_baseline) == 0.4
+    # Enough waiting left: the waiting is the floor.
+    assert effective_bound(row(cpu=0.25, bound=1.0), requests_baseline) == 1.0
+
+
+def test_cpu_time_column_is_left_blank_when_an_example_says_it_cannot_be_counted(
+    examples, tmp_path
+):
+    source = (examples / "grouped.py").read_text()
+    (examples / "grouped.py").write_text(
+        source.replace('"transcripts"', '"cpu_time": False,\n    "transcripts"')
+    )
+    assert measure(examples, tmp_path, "grouped").returncode == 0
+    assert harness("--out", tmp_path, "render").returncode == 0
+    rows = (tmp_path / "tables" / "grouped.md").read_text().splitlines()
+    body = [row for row in rows if row.startswith("| squares") or row.startswith("| cubes")]
+    assert body and all(row.split(" | ")[4] == "–" for row in body)

@@ -44,6 +44,16 @@ def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
     assert "raise_for_status" in page  # code included from the example
     notebook = (tmp_path / "site" / "io" / "threads-notebook" / "index.html").read_text()
     assert "days arrived" in notebook  # the notebook ran and its output is on the page
+    site = tmp_path / "site"
+    profiled = (site / "basics" / "bottlenecks" / "index.html").read_text()
+    assert "function calls" in profiled  # cProfile's report, printed by the example
+    assert "Recorded:" in profiled  # pyinstrument's
+    grouped = (site / "cpu" / "gil" / "index.html").read_text()
+    assert "pure Python: one thread" in grouped and "NumPy: 2 threads" in grouped
+    scaling = (site / "cpu" / "amdahl" / "index.html").read_text()
+    assert "Karp–Flatt serial fraction" in scaling and "Gustafson, s = " in scaling
+    assert "javascripts/amdahl.js" in scaling and "data-amdahl-serial" in scaling
+    assert (site / "javascripts" / "amdahl.js").exists()
 
 
 def page_config(tmp_path: Path, markdown: str) -> Path:

@@ -150,7 +150,6 @@ BENCHMARK = {
         "quick": {"count": 400},
         "full": {"count": 1431},
     },
-    "efficiency": True,
     "transcripts": {"stages": ["--stages"]},
 }
 
