@@ -112,7 +112,7 @@ def test_gil_example_runs_without_numba_as_on_a_python_numba_does_not_support_ye
     from conftest import ROOT
 
     code = (
-        "import runpy, sys; sys.modules['numba'] = None; "
+        "import runpy, sys; sys.modules['numba'] = None; sys.path.insert(0, 'examples/cpu'); "
         "sys.argv = ['gil.py', '--size', 'smoke']; "
         "runpy.run_path('examples/cpu/gil.py', run_name='__main__')"
     )

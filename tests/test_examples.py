@@ -18,6 +18,7 @@ EXAMPLES = ROOT / "examples"
 # or a reason to skip (every skip says why).
 ARGUMENTS = {
     "cpu/sample_images.py": ["--count", "3", "--out", "{tmp}"],
+    "cpu/primes.py": ["1000"],
 }
 SKIP = {
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "

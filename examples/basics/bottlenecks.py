@@ -146,7 +146,11 @@ class SlowHandler(BaseHTTPRequestHandler):
 
 
 def download(url: str, count: int) -> list[bytes]:
-    return [urllib.request.urlopen(url).read() for _ in range(count)]
+    bodies = []
+    for _ in range(count):
+        with urllib.request.urlopen(url) as response:
+            bodies.append(response.read())
+    return bodies
 
 
 def show_which_bound(text: str) -> None:
@@ -164,6 +168,7 @@ def show_which_bound(text: str) -> None:
             print(f"{name:13} wall {wall:6.3f} s  CPU {cpu:6.3f} s  CPU/wall {share:4.0%}  {kind}")
     finally:
         server.shutdown()
+        server.server_close()
 
 
 # --8<-- [end:which_bound]

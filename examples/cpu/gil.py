@@ -22,25 +22,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
+from primes import count_primes  # pure Python, importable by sub-interpreters too
 
 try:
     from numba import njit
 except ImportError:  # Numba may not support a new or free-threaded Python yet
     njit = None
-
-
-# --8<-- [start:pure_python]
-def count_primes(bounds: tuple[int, int]) -> int:
-    """Count primes in [low, high) by trial division: pure Python, all bytecode."""
-    low, high = bounds
-    count = 0
-    for n in range(max(low, 2), high):
-        if all(n % d for d in range(2, math.isqrt(n) + 1)):
-            count += 1
-    return count
-
-
-# --8<-- [end:pure_python]
 
 
 # --8<-- [start:numpy]

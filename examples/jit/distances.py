@@ -137,21 +137,41 @@ def numba_prange_balanced(points: np.ndarray) -> float:
 
 
 # --8<-- [start:c]
+def find_compiler() -> str | None:
+    """$CC if set, else the compiler Python was built with, else cc: the first that exists."""
+    if os.environ.get("CC"):
+        candidates = [os.environ["CC"]]
+    else:
+        candidates = [sysconfig.get_config_var("CC") or "", "cc"]
+    for command in candidates:
+        if command and shutil.which(command.split()[0]):
+            return command.split()[0]
+    return None
+
+
 def compile_c(flags: tuple[str, ...] = ("-O3", "-march=native")) -> ctypes.CDLL | None:
     """Build distances.c into a shared library (cached by source and flags), or None."""
-    compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
-    compiler = compiler.split()[0]
-    if shutil.which(compiler) is None:
+    compiler = find_compiler()
+    if compiler is None:
         return None
     source = HERE / "distances.c"
     key = hashlib.sha256(source.read_bytes() + " ".join(flags).encode()).hexdigest()[:12]
     library = HERE / ".cache" / f"distances-{key}.so"
     if not library.exists():
         library.parent.mkdir(exist_ok=True)
-        subprocess.run(
-            [compiler, *flags, "-shared", "-fPIC", str(source), "-o", str(library), "-lm"],
-            check=True,
+        # Build beside it, then rename: a run started meanwhile never loads half a file.
+        partial_build = library.with_suffix(f".{os.getpid()}.tmp")
+        build = subprocess.run(
+            [compiler, *flags, "-shared", "-fPIC", str(source), "-o", str(partial_build), "-lm"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if build.returncode != 0:
+            print(f"C: {compiler} could not build {source.name}:\n{build.stderr.strip()}")
+            partial_build.unlink(missing_ok=True)
+            return None
+        os.replace(partial_build, library)
     c = ctypes.CDLL(str(library))
     c.sum_of_distances.restype = ctypes.c_double
     c.sum_of_distances.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
@@ -229,7 +249,7 @@ def main():
     n = args.n or BENCHMARK["sizes"][args.size]["n"]
     work = workload(n)
     if C is None:
-        print("C: skipped, no C compiler found (set CC to use one)")
+        print("C: skipped, no C compiler found or it failed (set CC to use another)")
     print(f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads")
     runs = {"NumPy, a row at a time": lambda w: numpy_rows(w["array"]), **COMPILED}
     for name, run in runs.items():
