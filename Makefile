@@ -12,13 +12,15 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
+PYTHON_FT ?= python3.14t
+FT_VENV := .venv-ft
 
 # Use the interpreter found on this machine; never download one.
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install measure bench render serve site test lint format clean
+.PHONY: help install measure bench render serve site test lint format clean measure-free-threaded
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -40,6 +42,15 @@ measure: install ## Measure every example (quick profile; unchanged ones are kep
 bench: install ## Measure every example with the full profile (for publishing) and render tables
 	$(PY) -m harness measure --profile full
 	$(PY) -m harness render
+
+measure-free-threaded: install ## Measure the GIL example with PYTHON_FT (default python3.14t) into generated/free-threaded/
+	$(PYTHON_FT) -m venv --clear $(FT_VENV)
+	@# NumPy at the locked version for that Python; Numba only where it supports the build
+	@# (the example skips its Numba rows without it, and says so).
+	$(UV) export --frozen --no-hashes --no-dev --no-emit-project | grep -E '^numpy==' > $(FT_VENV)/requirements.txt
+	$(FT_VENV)/bin/python -m pip install --quiet -r $(FT_VENV)/requirements.txt
+	$(PY) -m harness --out generated/free-threaded measure --profile quick --python $(FT_VENV)/bin/python cpu/gil
+	$(PY) -m harness --out generated/free-threaded render
 
 render: install ## Render tables and plots from the results file
 	$(PY) -m harness render
@@ -65,4 +76,4 @@ format: install ## Format and auto-fix with ruff
 	.venv/bin/ruff check --fix .
 
 clean: ## Remove generated files and environments (not the image cache)
-	rm -rf generated site .venv .tools
+	rm -rf generated site .venv .venv-ft .tools

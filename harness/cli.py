@@ -3,6 +3,7 @@
 import argparse
 import dataclasses
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -96,6 +97,11 @@ def main(argv=None) -> int:
         type=float,
         help="seconds one variant's interpreter may run (default: the profile's)",
     )
+    measure.add_argument(
+        "--python",
+        help="run the examples with this interpreter (say a free-threaded python3.14t "
+        "with the examples' libraries installed) instead of the harness's own",
+    )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
     commands.add_parser("render", help="write tables and plots from the results file")
     commands.add_parser("list", help="list the examples the harness measures")
@@ -123,5 +129,11 @@ def main(argv=None) -> int:
     profile = PROFILES[args.profile]
     if args.timeout:
         profile = dataclasses.replace(profile, timeout=args.timeout)
+    if args.python:
+        python = shutil.which(args.python)
+        if python is None:
+            console.print(f"[red]No Python interpreter at {args.python}")
+            return 2
+        profile = dataclasses.replace(profile, python=os.path.abspath(python))
     failed = measure_all(examples, profile, results_path, args.force, console)
     return 1 if failed else 0

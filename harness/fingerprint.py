@@ -7,6 +7,7 @@ the Python build, this machine's hardware, and the harness's own timing code.
 
 import hashlib
 import json
+import sys
 
 from harness import machine
 from harness.discover import Example
@@ -15,15 +16,15 @@ from harness.discover import Example
 TIMING_CODE = ("worker.py", "measure.py")
 
 
-def fingerprint(example: Example) -> str:
+def fingerprint(example: Example, python: str = sys.executable) -> str:
     digest = hashlib.sha256()
     for path in [example.path, *example.local_modules]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in TIMING_CODE:
         digest.update((machine.ROOT / "harness" / name).read_bytes())
     context = {
-        "libraries": machine.example_libraries(example),
-        "python": machine.python_build(),
+        "libraries": machine.example_libraries(example, python),
+        "python": machine.python_build(python),
         "hardware": machine.hardware(),
     }
     digest.update(json.dumps(context, sort_keys=True).encode())

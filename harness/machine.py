@@ -1,18 +1,19 @@
 """Describe where a measurement ran: hardware, operating system, Python, libraries, commit."""
 
 import datetime as dt
-import importlib.metadata
+import json
 import os
 import platform
 import re
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from functools import cache
 from pathlib import Path
 
 import psutil
+
+from harness import worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,15 +60,29 @@ def hardware() -> dict:
 
 
 @cache
-def python_build() -> dict:
-    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    return {
-        "version": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "free_threaded": free_threaded,
-        "gil_enabled": gil,
-    }
+def interpreter(python: str = sys.executable, libraries: tuple[str, ...] = ()) -> dict:
+    """The Python build and library versions of the interpreter that runs the examples.
+
+    That is this one, unless ``measure --python`` names another (a free-threaded
+    build, say); then that interpreter is asked, through the stdlib-only worker.
+    """
+    if python == sys.executable:
+        return {"python": worker.python_build(), "libraries": worker.library_versions(libraries)}
+    out = subprocess.run(
+        [python, "-m", "harness.worker", "--interpreter", *libraries],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"cannot run {python}: {out.stderr.strip()[-500:]}")
+    return json.loads(out.stdout)
+
+
+def python_build(python: str = sys.executable) -> dict:
+    return interpreter(python)["python"]
 
 
 def script_dependencies(path: Path) -> list[str]:
@@ -80,20 +95,11 @@ def script_dependencies(path: Path) -> list[str]:
     return [re.match(r"[A-Za-z0-9_.\-]+", dep).group(0) for dep in deps]
 
 
-def library_versions(names: list[str]) -> dict[str, str]:
-    versions = {}
-    for name in sorted(set(names)):
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def example_libraries(example) -> dict[str, str]:
+def example_libraries(example, python: str = sys.executable) -> dict[str, str]:
     """Versions of what an example and its sibling modules declare in their script headers."""
     files = [example.path, *example.local_modules]
-    return library_versions([dep for path in files for dep in script_dependencies(path)])
+    names = tuple(sorted({dep for path in files for dep in script_dependencies(path)}))
+    return interpreter(python, names)["libraries"]
 
 
 def commit() -> str:

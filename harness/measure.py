@@ -101,6 +101,7 @@ def run_variant(
     timeout: float,
     workdir: Path,
     baseline: Path | None = None,
+    python: str = sys.executable,
 ) -> VariantRun:
     """Time ``variant`` of ``example`` in a fresh interpreter; raise VariantFailed if it can't."""
     out = workdir / variant.replace("/", "_")
@@ -108,7 +109,7 @@ def run_variant(
         out.with_suffix(suffix).unlink(missing_ok=True)
     stderr_path = out.with_suffix(".stderr")
     args = [
-        sys.executable,
+        python,
         "-m",
         "harness.worker",
         str(example),

@@ -2,6 +2,7 @@
 
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ class Profile:
     repeats: int  # timed calls per interpreter, at least
     min_seconds: float  # ...and more, until this much time has been timed
     timeout: float  # seconds one interpreter may run
+    python: str = sys.executable  # the interpreter that runs the examples
 
 
 PROFILES = {
@@ -47,12 +49,13 @@ class ExampleFailed(Exception):
     """An example could not be measured; the message names the variant and what happened."""
 
 
-def describe(example: Example) -> dict:
+def describe(example: Example, profile: "Profile") -> dict:
     """Ask a fresh interpreter for the example's variants and sizes."""
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "harness.worker", "--describe", str(example.path)],
+            [profile.python, "-m", "harness.worker", "--describe", str(example.path)],
             cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,
             timeout=120,
@@ -81,7 +84,7 @@ def run_transcript(example: Example, args: list[str], profile: Profile) -> dict:
     what the script prints on a real machine, not text typed by hand.
     """
     args = [*args, "--size", profile.size]
-    command = [sys.executable, str(example.path), *args]
+    command = [profile.python, str(example.path), *args]
     try:
         done = subprocess.run(
             command,
@@ -112,7 +115,7 @@ def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
 
 
 def measure_example(example: Example, profile: Profile, key: str, progress, task) -> dict:
-    described = describe(example)
+    described = describe(example, profile)
     if profile.size not in described["sizes"]:
         raise ExampleFailed(f"BENCHMARK['sizes'] has no {profile.size!r} entry")
     names = described["variants"]
@@ -139,6 +142,7 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                         timeout=profile.timeout,
                         workdir=Path(tmp),
                         baseline=baseline_result,
+                        python=profile.python,
                     )
                 except VariantFailed as error:
                     raise ExampleFailed(f"variant {name!r} {error}") from None
@@ -187,8 +191,8 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
         "variants": rows,
         "environment": {
             "hardware": machine.hardware(),
-            "python": machine.python_build(),
-            "libraries": machine.example_libraries(example),
+            "python": described["python"],
+            "libraries": machine.example_libraries(example, profile.python),
             "start_method": multiprocessing.get_start_method(),
             "commit": machine.commit(),
             "date": machine.now(),
@@ -216,7 +220,7 @@ def measure_all(
     with Progress(*columns, console=console, transient=True) as progress:
         for number, example in enumerate(examples, 1):
             prefix = f"[{number}/{len(examples)}] {example.id}"
-            key = fingerprint(example)
+            key = fingerprint(example, profile.python)
             old = data["examples"].get(example.id)
             if not force and is_fresh(old, key, profile):
                 console.print(f"{prefix}: unchanged since {old['environment']['date']}, kept")

@@ -14,12 +14,15 @@ variant returned the same: here, where the example's own types can be
 unpickled. If the example raises, ``OUT.json`` holds the traceback instead.
 """
 
+import importlib.metadata
 import importlib.util
 import json
 import math
 import os
 import pickle
+import platform
 import sys
+import sysconfig
 import time
 import traceback
 from pathlib import Path
@@ -38,6 +41,31 @@ def load_example(path: Path):
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
+
+
+def python_build() -> dict:
+    """This interpreter: version, and whether it is free-threaded with the GIL off.
+
+    Called after the example is imported: a free-threaded build turns the GIL
+    back on when it imports an extension module that needs it.
+    """
+    return {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
+    }
+
+
+def library_versions(names) -> dict[str, str]:
+    """Installed versions of these distributions, in this interpreter."""
+    versions = {}
+    for name in sorted(set(names)):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def cpu_seconds() -> float:
@@ -159,6 +187,7 @@ def run(example, variant_name, size_name, warmups, repeats, min_seconds):
 def describe(example):
     """What the parent needs to plan the runs: the variants, in order, and the sizes."""
     benchmark = load_example(Path(example)).BENCHMARK
+    built = python_build()  # after the example's imports, which may turn the GIL back on
     missing = {"workload", "variants", "sizes"} - benchmark.keys()
     if missing:
         raise KeyError(f"BENCHMARK has no {', '.join(sorted(missing))}")
@@ -167,6 +196,7 @@ def describe(example):
     return {
         "variants": list(flat),
         "groups": [group for group, _ in flat.values()],
+        "python": built,
         "sizes": benchmark["sizes"],
         "efficiency": bool(benchmark.get("efficiency", False)),
         # False where the work runs in processes that outlive each timed call (a pool
@@ -187,6 +217,9 @@ def describe(example):
 
 
 def main(argv):
+    if argv[0] == "--interpreter":  # facts about this interpreter, for a parent running another
+        print(json.dumps({"python": python_build(), "libraries": library_versions(argv[1:])}))
+        return 0
     if argv[0] == "--describe":
         try:
             print(json.dumps(describe(argv[1])))

@@ -2,6 +2,7 @@
 
 import math
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import harness
@@ -247,3 +248,56 @@ def test_cpu_time_column_is_left_blank_when_an_example_says_it_cannot_be_counted
     rows = (tmp_path / "tables" / "grouped.md").read_text().splitlines()
     body = [row for row in rows if row.startswith("| squares") or row.startswith("| cubes")]
     assert body and all(row.split(" | ")[4] == "–" for row in body)
+
+
+def other_python() -> str:
+    """Another Python version than this one, where the machine has one, else this one."""
+    import shutil
+    import subprocess
+    import sys
+
+    candidates = [shutil.which(f"python3.{minor}") for minor in (12, 13, 11, 14)]
+    found = Path.home().glob(".pyenv/versions/3.*/bin/python3")
+    candidates += sorted((str(p) for p in found), reverse=True)
+    for candidate in filter(None, candidates):
+        runs = subprocess.run(
+            [candidate, "-c", "import sys, venv; print(sys.version_info.minor)"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        minor = int(runs.stdout) if runs.returncode == 0 else 0
+        if minor >= 11 and minor != sys.version_info.minor:  # the harness needs 3.11+
+            return candidate
+    return sys.executable
+
+
+def test_examples_can_be_measured_with_another_interpreter(examples, tmp_path):
+    """Say a free-threaded build: the worker needs nothing but the standard library there."""
+    import subprocess
+
+    bare = tmp_path / "bare"
+    subprocess.run([other_python(), "-m", "venv", "--without-pip", str(bare)], check=True)
+    python = bare / "bin" / "python"
+    version = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    run = harness(
+        "--examples", examples, "--out", tmp_path, "measure", "--profile", "smoke",
+        "--python", python, "grouped",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    record = results.load(tmp_path / "results.json")["examples"]["grouped"]
+    assert record["environment"]["python"]["version"] == version
+    harness("--out", tmp_path, "render")
+    assert f"Python {version} (with the GIL)" in (tmp_path / "tables" / "grouped.md").read_text()
+    shown = (tmp_path / "transcripts" / "grouped" / "summary.md").read_text()
+    assert "said hello" in shown  # the transcript ran under that interpreter too
+
+
+def test_measuring_with_a_missing_interpreter_says_so(examples, tmp_path):
+    run = harness("--examples", examples, "--out", tmp_path, "measure", "--python", "nope3.99t")
+    assert run.returncode == 2 and "No Python interpreter at nope3.99t" in run.stderr
