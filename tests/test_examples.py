@@ -19,6 +19,7 @@ EXAMPLES = ROOT / "examples"
 ARGUMENTS = {
     "cpu/sample_images.py": ["--count", "3", "--out", "{tmp}"],
     "cpu/primes.py": ["1000"],
+    "cpu/cores.py": [],
 }
 SKIP = {
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "
@@ -119,3 +120,17 @@ def test_scripts_listed_here_exist():
     known = set(scripts())
     assert set(ARGUMENTS) | set(SKIP) | set(START_METHODS) <= known
     assert all(Path(EXAMPLES / r).exists() for r in known)
+
+
+def test_every_snippet_section_is_opened_and_closed_once():
+    """A section left open makes the page include the rest of the file; the build won't say."""
+    import re
+    from collections import Counter
+
+    for path in sorted(EXAMPLES.rglob("*")):
+        if path.suffix not in {".py", ".c"} or "/." in path.as_posix():
+            continue
+        markers = re.findall(r"--8<-- \[(start|end):([\w-]+)\]", path.read_text())
+        starts = Counter(name for kind, name in markers if kind == "start")
+        ends = Counter(name for kind, name in markers if kind == "end")
+        assert starts == ends and set(starts.values()) <= {1}, f"{path.name}: {starts} {ends}"

@@ -13,11 +13,12 @@ to that curve is what starting processes and moving data between them cost.
 
 import argparse
 import multiprocessing
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+
+from cores import usable_cores
 
 
 # --8<-- [start:job]
@@ -60,12 +61,6 @@ def with_workers(job: Job, workers: int) -> int:
 
 
 # --8<-- [end:job]
-
-
-def usable_cores() -> int:
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
-        return os.process_cpu_count() or 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def workload(serial_units: int = 48, parallel_units: int = 432) -> Job:

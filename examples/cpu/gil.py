@@ -15,13 +15,13 @@ and pure Python scales on threads too.
 
 import argparse
 import math
-import os
 import sys
 import sysconfig
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
+from cores import usable_cores
 from primes import count_primes  # pure Python, importable by sub-interpreters too
 
 try:
@@ -105,12 +105,6 @@ def describe_build() -> str:
 
 
 # --8<-- [end:build]
-
-
-def usable_cores() -> int:
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
-        return os.process_cpu_count() or 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 HAS_INTERPRETERS = sys.version_info >= (3, 14)

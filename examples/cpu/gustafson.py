@@ -16,7 +16,8 @@ import multiprocessing
 import time
 from functools import partial
 
-from amdahl import WORKER_COUNTS, Job, sequential, serial_fraction, usable_cores, with_workers
+from amdahl import WORKER_COUNTS, Job, sequential, serial_fraction, with_workers
+from cores import usable_cores
 
 
 # --8<-- [start:weak]

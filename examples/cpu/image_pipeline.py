@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from cores import usable_cores
 from numba import njit
-from processes import load_small, usable_cores, workload
+from processes import load_small, workload
 
 
 # --8<-- [start:python]

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from cores import usable_cores
 from PIL import Image
 from sample_images import images_in, sample_images
 
@@ -92,12 +93,6 @@ def with_process_ids(paths: list[Path]) -> np.ndarray:
 
 
 # --8<-- [end:process_ids]
-
-
-def usable_cores() -> int:
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
-        return os.process_cpu_count() or 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def workload(count: int = 1431, images: str | None = None) -> list[Path]:
