@@ -45,12 +45,17 @@ class Job:
 def make_session(pool_size: int = 10) -> requests.Session:
     """A session that reuses connections and retries failed requests.
 
-    Retries back off exponentially (0.1 s, 0.2 s, 0.4 s, …) on the status
-    codes a busy server sends, so a day is only lost if every attempt fails.
+    It retries on the status codes a busy server sends, so a day is only lost
+    if every attempt fails. urllib3 retries the first failure at once, then
+    waits 0.2 s, 0.4 s, 0.8 s, … (``backoff_factor × 2 ** (retries - 1)``),
+    plus a random extra of up to ``backoff_jitter`` seconds.
     """
     retry = Retry(
         total=6,
         backoff_factor=0.1,
+        # Threads that failed together would otherwise retry together, in lockstep,
+        # and hit the struggling server all at once again (urllib3 2.0+).
+        backoff_jitter=0.1,
         status_forcelist=[429, 500, 502, 503, 504],
         allowed_methods={"GET"},
     )
