@@ -13,41 +13,13 @@ from rich.console import Console
 from harness import results
 from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
-from harness.plot import render_plot
+from harness.render import render
 from harness.run import PROFILES, measure_all
-from harness.table import group_baselines, render_table, render_transcript, speedup
+from harness.table import group_baselines, speedup
 
 # Generated files live outside docs/ so that `mkdocs serve` never watches them
 # being written; pages include them by path (see `snippets` in mkdocs.yml).
 GENERATED = Path(os.environ.get("SITE_GENERATED", ROOT / "generated"))
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write only on change, so an unchanged table does not trigger a rebuild."""
-    if path.exists() and path.read_text() == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return True
-
-
-def render(results_path: Path, out: Path, console: Console) -> int:
-    try:
-        data = results.load(results_path)
-    except results.ResultsError as error:
-        console.print(f"[red]Cannot render: {error}")
-        return 2
-    changed = 0
-    for example_id, record in sorted(data["examples"].items()):
-        changed += write_if_changed(out / "tables" / f"{example_id}.md", render_table(record))
-        changed += write_if_changed(out / "plots" / f"{example_id}.md", render_plot(record))
-        for title, transcript in record.get("transcripts", {}).items():
-            text = render_transcript(record, transcript)
-            changed += write_if_changed(out / "transcripts" / example_id / f"{title}.md", text)
-    console.print(
-        f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)"
-    )
-    return 0
 
 
 def speedups(record: dict) -> dict[str, float]:
@@ -129,11 +101,14 @@ def main(argv=None) -> int:
     profile = PROFILES[args.profile]
     if args.timeout:
         profile = dataclasses.replace(profile, timeout=args.timeout)
+    python = sys.executable
     if args.python:
         python = shutil.which(args.python)
         if python is None:
             console.print(f"[red]No Python interpreter at {args.python}")
             return 2
-        profile = dataclasses.replace(profile, python=os.path.abspath(python))
-    failed = measure_all(examples, profile, results_path, args.force, console)
+        python = os.path.abspath(python)
+    failed = measure_all(
+        examples, profile, results_path, args.force, console, python, args.examples
+    )
     return 1 if failed else 0

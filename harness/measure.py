@@ -3,11 +3,15 @@
 The parent never imports an example. It starts ``harness.worker`` in a new
 process session, samples the memory of the whole process tree while it runs,
 enforces a time limit, and afterwards checks that nothing the variant started
-is still running. Whatever goes wrong ends in a ``VariantFailed`` that says
-what happened, with the whole tree killed.
+is still running: not in its session, and not among the processes that left
+the session (a daemon) but were handed back to the harness when their parent
+exited (on Linux the harness makes itself a child subreaper). Whatever goes
+wrong ends in a ``VariantFailed`` that says what happened, with the whole tree
+killed.
 """
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -25,6 +29,7 @@ POLL_SECONDS = 0.05
 # Pool helpers (the forkserver, the resource tracker) exit a moment after the
 # interpreter that started them; give them this long before calling it a leak.
 GRACE_SECONDS = 3.0
+PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
 
 class VariantFailed(Exception):
@@ -42,32 +47,64 @@ class VariantRun:
     scaling: dict  # for scaling examples: the workers used and the work done
 
 
-def session_processes(sid: int) -> list[psutil.Process]:
-    """Every process still in the session the variant's interpreter led.
+def become_subreaper() -> bool:
+    """Have orphaned descendants re-parented to this process instead of to init (Linux).
 
-    Orphaned grandchildren are re-parented, so ``children()`` loses them;
-    the session id stays, unless a process deliberately left it.
+    A variant that starts a daemon (a new session, a double fork) would
+    otherwise leave a process that no session id or parent link leads back to.
     """
-    found = []
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def reap_zombies() -> None:
+    """Collect the exit status of orphans handed to us, so they do not linger as zombies."""
+    for proc in psutil.Process().children():
+        with contextlib.suppress(psutil.Error, ChildProcessError):
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                os.waitpid(proc.pid, os.WNOHANG)
+
+
+def leftovers(sid: int) -> list[psutil.Process]:
+    """Every live process the variant started: in its session, or handed back to us.
+
+    Orphaned grandchildren are re-parented, so ``children()`` of the variant
+    loses them; the session id stays, unless a process deliberately left it,
+    and then the subreaper makes it our child.
+    """
+    found = {p.pid: p for p in psutil.Process().children(recursive=True) if alive(p)}
     for proc in psutil.process_iter():
         try:
-            if os.getsid(proc.pid) == sid and proc.status() != psutil.STATUS_ZOMBIE:
-                found.append(proc)
+            if proc.pid not in found and os.getsid(proc.pid) == sid and alive(proc):
+                found[proc.pid] = proc
         except (ProcessLookupError, PermissionError, psutil.Error):
             continue
-    return found
+    return list(found.values())
 
 
-def kill_session(sid: int) -> None:
-    for proc in session_processes(sid):
+def kill_all(sid: int) -> None:
+    procs = leftovers(sid)
+    for proc in procs:
         with contextlib.suppress(psutil.Error):
             proc.kill()
+    psutil.wait_procs(procs, timeout=5)
+    reap_zombies()
 
 
-def tree_rss(root: psutil.Process) -> int:
+def tree_rss() -> int:
+    """Memory held by every process below this one: the variant's tree and any orphans."""
     total = 0
     try:
-        procs = [root, *root.children(recursive=True)]
+        procs = psutil.Process().children(recursive=True)
     except psutil.Error:
         return 0
     for proc in procs:
@@ -90,42 +127,28 @@ def tail(path: Path, lines: int = 15) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def run_variant(
-    example: Path,
-    variant: str,
-    size: str,
-    *,
-    warmups: int,
-    repeats: int,
-    min_seconds: float,
-    timeout: float,
-    workdir: Path,
-    baseline: Path | None = None,
-    python: str = sys.executable,
-) -> VariantRun:
-    """Time ``variant`` of ``example`` in a fresh interpreter; raise VariantFailed if it can't."""
-    out = workdir / variant.replace("/", "_")
+def run_worker(
+    mode: list[str], job: dict, *, timeout: float, python: str
+) -> tuple[dict | None, int, str, int]:
+    """Run ``harness.worker`` on ``job`` in a new session and watch it.
+
+    Returns its report (None if it wrote none), its exit code, the tail of what
+    it printed on stderr, and the peak memory of its tree. Raises
+    VariantFailed on a time-out or on processes left behind.
+    """
+
+    def beside(suffix: str) -> Path:
+        return Path(job["out"] + suffix)
+
     for suffix in (".json", ".pickle"):
-        out.with_suffix(suffix).unlink(missing_ok=True)
-    stderr_path = out.with_suffix(".stderr")
-    args = [
-        python,
-        "-m",
-        "harness.worker",
-        str(example),
-        variant,
-        size,
-        str(warmups),
-        str(repeats),
-        str(min_seconds),
-        str(out),
-    ]
-    if baseline is not None:
-        args.append(str(baseline))
+        beside(suffix).unlink(missing_ok=True)
+    job_path = beside(".job")
+    job_path.write_text(json.dumps(job))
+    stderr_path = beside(".stderr")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open(stderr_path, "w") as stderr:
         child = subprocess.Popen(
-            args,
+            [python, "-m", "harness.worker", *mode, str(job_path)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -135,40 +158,43 @@ def run_variant(
     peak = 0
     started = time.monotonic()
     try:
-        watched = psutil.Process(child.pid)
         while child.poll() is None:
-            peak = max(peak, tree_rss(watched))
+            peak = max(peak, tree_rss())
             if time.monotonic() - started > timeout:
-                kill_session(child.pid)
+                kill_all(child.pid)
                 child.wait()
                 raise VariantFailed(f"timed out: still running after {timeout:.0f} s; killed it")
             time.sleep(POLL_SECONDS)
-    except psutil.NoSuchProcess:
-        child.wait()
     finally:
         if child.poll() is None:
-            kill_session(child.pid)
+            kill_all(child.pid)
             child.wait()
-
-    leftovers = wait_for_session_to_end(child.pid)
-    report_path = out.with_suffix(".json")
+    left = wait_for_leftovers(child.pid)
+    report_path = beside(".json")
     report = json.loads(report_path.read_text()) if report_path.exists() else None
+    if left and report is not None and "error" not in report and "problem" not in report:
+        raise VariantFailed(
+            f"leaked child processes: {', '.join(left)} still ran after it finished; killed them"
+        )
+    return report, child.returncode, tail(stderr_path), peak
+
+
+def run_variant(job: dict, *, timeout: float, python: str = sys.executable) -> VariantRun:
+    """Time ``job["variant"]`` in a fresh interpreter; raise VariantFailed if it can't."""
+    report, code, stderr, peak = run_worker([], job, timeout=timeout, python=python)
     if report is None:
-        raise VariantFailed(f"{describe_exit(child.returncode)}\n{tail(stderr_path)}".strip())
+        raise VariantFailed(f"{describe_exit(code)}\n{stderr}".strip())
+    if "problem" in report:
+        raise VariantFailed(report["problem"])
     if "error" in report:
         raise VariantFailed(f"raised an exception:\n{report['error'].strip()}")
-    if leftovers:
-        raise VariantFailed(
-            f"leaked child processes: {', '.join(leftovers)} still ran after it finished;"
-            " killed them"
-        )
     return VariantRun(
         wall=report["wall"],
         cpu=report["cpu"],
         peak_rss=peak,
         bound=report.get("bound"),
         mismatch=report.get("mismatch"),
-        result_path=out.with_suffix(".pickle"),
+        result_path=Path(job["out"] + ".pickle"),
         scaling={k: report[k] for k in ("workers", "work") if k in report},
     )
 
@@ -180,11 +206,12 @@ def name_of(proc: psutil.Process) -> str:
         return "gone"
 
 
-def wait_for_session_to_end(sid: int) -> list[str]:
-    """Describe the session's processes still alive after the grace period, and kill them."""
+def wait_for_leftovers(sid: int) -> list[str]:
+    """Describe the variant's processes still alive after the grace period, and kill them."""
     deadline = time.monotonic() + GRACE_SECONDS
-    while (alive := session_processes(sid)) and time.monotonic() < deadline:
+    while (left := leftovers(sid)) and time.monotonic() < deadline:
+        reap_zombies()
         time.sleep(POLL_SECONDS)
-    names = [f"pid {p.pid} ({name_of(p)})" for p in alive]
-    kill_session(sid)
+    names = [f"pid {p.pid} ({name_of(p)})" for p in left]
+    kill_all(sid)
     return names

@@ -1,8 +1,7 @@
 """Measure examples: plan the runs, time every variant, check they agree, record."""
 
-import json
+import contextlib
 import multiprocessing
-import os
 import subprocess
 import sys
 import tempfile
@@ -13,35 +12,65 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from harness import machine, results, stats
-from harness.discover import Example
+from harness.discover import EXAMPLES, Example
 from harness.fingerprint import fingerprint
-from harness.measure import ROOT, VariantFailed, run_variant
+from harness.measure import (
+    ROOT,
+    VariantFailed,
+    become_subreaper,
+    kill_all,
+    run_variant,
+    run_worker,
+    wait_for_leftovers,
+)
 
 
 @dataclass(frozen=True)
 class Profile:
+    """How thoroughly to measure: which size, how many interpreters, when to stop repeating.
+
+    In each interpreter a variant is called ``warmups`` times untimed, then
+    timed until its median is known within ``precision`` (a 95 % interval),
+    with at least ``min_runs`` calls and at most ``max_runs``, or until
+    ``max_seconds`` have been timed (see ``worker.enough``).
+    """
+
     name: str
     size: str  # which entry of an example's BENCHMARK["sizes"] to use
     processes: int  # fresh interpreters per variant
     warmups: int  # untimed calls per interpreter
-    repeats: int  # timed calls per interpreter, at least
-    min_seconds: float  # ...and more, until this much time has been timed
+    min_runs: int
+    max_runs: int
+    max_seconds: float
+    precision: float
     timeout: float  # seconds one interpreter may run
-    python: str = sys.executable  # the interpreter that runs the examples
+
+    def stop(self) -> dict:
+        return {
+            "min_runs": self.min_runs,
+            "max_runs": self.max_runs,
+            "max_seconds": self.max_seconds,
+            "precision": self.precision,
+        }
 
 
 PROFILES = {
     # For tests: proves every example runs under the harness; numbers mean little.
     "smoke": Profile(
-        "smoke", "smoke", processes=1, warmups=0, repeats=1, min_seconds=0, timeout=120
+        "smoke", "smoke", processes=1, warmups=0, min_runs=1, max_runs=1,
+        max_seconds=0, precision=1, timeout=120,
     ),
-    # For previews: steady enough to compare variants, fast enough to wait for.
+    # For previews: the median within 3 %, or 3 s of timed calls, whichever comes first.
     "quick": Profile(
-        "quick", "quick", processes=1, warmups=1, repeats=5, min_seconds=5, timeout=300
+        "quick", "quick", processes=1, warmups=1, min_runs=3, max_runs=200,
+        max_seconds=3, precision=0.03, timeout=300,
     ),
-    # For publishing: full sizes, more interpreters and repeats.
-    "full": Profile("full", "full", processes=2, warmups=1, repeats=5, min_seconds=10, timeout=900),
-}
+    # For publishing: full sizes, two interpreters, the median within 1 % or 10 s each.
+    "full": Profile(
+        "full", "full", processes=2, warmups=1, min_runs=5, max_runs=500,
+        max_seconds=10, precision=0.01, timeout=900,
+    ),
+}  # fmt: skip
 RANK = {name: rank for rank, name in enumerate(PROFILES)}
 
 
@@ -49,60 +78,63 @@ class ExampleFailed(Exception):
     """An example could not be measured; the message names the variant and what happened."""
 
 
-def describe(example: Example, profile: "Profile") -> dict:
-    """Ask a fresh interpreter for the example's variants and sizes."""
+def describe(example: Example, profile: Profile, python: str, workdir: Path) -> dict:
+    """Ask a fresh interpreter for the example's variants and its size for this profile."""
+    job = {
+        "example": str(example.path),
+        "size": profile.size,
+        "profile": profile.name,
+        "out": str(workdir / "describe"),
+    }
     try:
-        out = subprocess.run(
-            [profile.python, "-m", "harness.worker", "--describe", str(example.path)],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ExampleFailed("timed out while being imported (120 s)") from None
-    try:
-        described = json.loads(out.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
+        report, code, stderr, _ = run_worker(["--describe"], job, timeout=120, python=python)
+    except VariantFailed as error:
+        raise ExampleFailed(f"while being imported: {error}") from None
+    if report is None:
         raise ExampleFailed(
-            f"could not be loaded: its interpreter exited with code {out.returncode}\n"
-            f"{out.stderr.strip()[-2000:]}"
-        ) from None
-    if "error" in described:
-        raise ExampleFailed(f"could not be loaded:\n{described['error'].strip()}")
-    if not described["variants"]:
-        raise ExampleFailed("BENCHMARK['variants'] is empty")
-    return described
+            f"could not be loaded: its interpreter exited with code {code}\n{stderr}".strip()
+        )
+    if "problem" in report:
+        raise ExampleFailed(report["problem"])
+    if "error" in report:
+        raise ExampleFailed(f"could not be loaded:\n{report['error'].strip()}")
+    return report
 
 
-def run_transcript(example: Example, args: list[str], profile: Profile) -> dict:
+def run_transcript(example: Example, args: list[str], profile: Profile, python: str) -> dict:
     """Run the example as a reader would, with ``args``, and keep what it printed.
 
     Pages show these outputs (a profiler's report, say) so that the reader sees
     what the script prints on a real machine, not text typed by hand.
     """
     args = [*args, "--size", profile.size]
-    command = [profile.python, str(example.path), *args]
+    shown_args = " ".join(args)
+    process = subprocess.Popen(
+        [python, str(example.path), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(
-            command,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=profile.timeout,
-            check=False,
-        )
+        stdout, stderr = process.communicate(timeout=profile.timeout)
     except subprocess.TimeoutExpired:
-        raise ExampleFailed(f"{' '.join(args)}: timed out after {profile.timeout:.0f} s") from None
-    if done.returncode != 0:
+        kill_all(process.pid)
+        process.communicate()
+        raise ExampleFailed(f"{shown_args}: timed out after {profile.timeout:.0f} s") from None
+    left = wait_for_leftovers(process.pid)
+    if process.returncode != 0:
         raise ExampleFailed(
-            f"running it with {' '.join(args)} exited with code {done.returncode}:\n"
-            f"{done.stderr.strip()[-2000:]}"
+            f"running it with {shown_args} exited with code {process.returncode}:\n"
+            f"{stderr.strip()[-2000:]}"
+        )
+    if left:
+        raise ExampleFailed(
+            f"running it with {shown_args} leaked child processes: {', '.join(left)}"
         )
     shown = " ".join(["python", f"examples/{example.id}.py", *args])
-    return {"command": shown, "output": done.stdout}
+    return {"command": shown, "output": stdout}
 
 
 def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
@@ -114,38 +146,40 @@ def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
     )
 
 
-def measure_example(example: Example, profile: Profile, key: str, progress, task) -> dict:
-    described = describe(example, profile)
-    if profile.size not in described["sizes"]:
-        raise ExampleFailed(f"BENCHMARK['sizes'] has no {profile.size!r} entry")
-    names = described["variants"]
-    # Each group (or the whole table, without groups) is compared with its first variant.
-    baselines: dict[str | None, tuple[str, Path]] = {}
-    progress.update(task, total=len(names) * profile.processes, completed=0)
-    rows = []
+def measure_example(
+    example: Example, profile: Profile, python: str, key: str, progress, task
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="harness-") as tmp:
-        for name, group in zip(names, described["groups"], strict=True):
+        described = describe(example, profile, python, Path(tmp))
+        names = described["variants"]
+        # Each group (or the whole table, without groups) is compared with its first variant.
+        baselines: dict[str | None, tuple[str, str]] = {}
+        progress.update(task, total=len(names) * profile.processes, completed=0)
+        rows = []
+        for index, (name, group) in enumerate(zip(names, described["groups"], strict=True)):
             baseline, baseline_result = baselines.get(group, (name, None))
             if not described["same_result"]:
                 baseline_result = None
             runs = []
             for n in range(profile.processes):
                 progress.update(task, description=f"{example.id} · {name} · run {n + 1}")
+                job = {
+                    "example": str(example.path),
+                    "variant": name,
+                    "size": profile.size,
+                    "profile": profile.name,
+                    "warmups": profile.warmups,
+                    "stop": profile.stop(),
+                    "baseline": baseline_result,
+                    "out": str(Path(tmp) / f"variant-{index}-run-{n}"),
+                }
                 try:
-                    run = run_variant(
-                        example.path,
-                        name,
-                        profile.size,
-                        warmups=profile.warmups,
-                        repeats=profile.repeats,
-                        min_seconds=profile.min_seconds,
-                        timeout=profile.timeout,
-                        workdir=Path(tmp),
-                        baseline=baseline_result,
-                        python=profile.python,
-                    )
+                    run = run_variant(job, timeout=profile.timeout, python=python)
                 except VariantFailed as error:
-                    raise ExampleFailed(f"variant {name!r} {error}") from None
+                    message = str(error)
+                    if not message.startswith(f"variant {name!r}"):
+                        message = f"variant {name!r} {message}"
+                    raise ExampleFailed(message) from None
                 if run.mismatch:
                     raise ExampleFailed(
                         f"variants disagree: {name!r} returned something other than the "
@@ -154,7 +188,7 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                 runs.append(run)
                 progress.advance(task)
             if name == baseline:
-                baselines[group] = (name, runs[0].result_path)
+                baselines[group] = (name, str(runs[0].result_path))
             wall = stats.summarise([s for r in runs for s in r.wall])
             # A line per variant as well as the bar: CI logs show no live bar.
             progress.console.print(
@@ -173,31 +207,64 @@ def measure_example(example: Example, profile: Profile, key: str, progress, task
                 }
             )
         transcripts = {
-            title: run_transcript(example, args, profile)
+            title: run_transcript(example, args, profile, python)
             for title, args in described["transcripts"].items()
         }
-    scaling = described["scaling"]
     return {
         "id": example.id,
         "fingerprint": key,
         "profile": profile.name,
-        "size": described["sizes"][profile.size],
+        "size": described["size"],
         "baseline": names[0],
         "efficiency": described["efficiency"],
         "cpu_time": described["cpu_time"],
-        "scaling": scaling
-        and {"law": scaling["law"], "serial_fraction": scaling["serial_fraction"][profile.size]},
+        "scaling": described["scaling"],
         "transcripts": transcripts,
         "variants": rows,
         "environment": {
             "hardware": machine.hardware(),
             "python": described["python"],
-            "libraries": machine.example_libraries(example, profile.python),
+            "libraries": machine.example_libraries(example, python),
             "start_method": multiprocessing.get_start_method(),
             "commit": machine.commit(),
             "date": machine.now(),
         },
     }
+
+
+def where_in_source(error: SyntaxError, examples_root: Path) -> str:
+    """ "examples/x/y.py line 2: invalid syntax", as an editor would point at it."""
+    path = Path(error.filename or "?")
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(examples_root.resolve().parent)
+    return f"{path.as_posix()} line {error.lineno}: {error.msg}"
+
+
+def fingerprint_of(example: Example, python: str, examples_root: Path) -> str:
+    """The example's cache key, or ExampleFailed naming the file that cannot be read."""
+    try:
+        return fingerprint(example, python)
+    except SyntaxError as error:
+        raise ExampleFailed(where_in_source(error, examples_root)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ExampleFailed(f"cannot read it or a module it imports: {error}") from None
+
+
+def measure_if_changed(
+    example: Example,
+    profile: Profile,
+    python: str,
+    examples_root: Path,
+    data: dict,
+    force: bool,
+    progress,
+    task,
+) -> dict | None:
+    """A new record for the example, or None when the stored one still stands."""
+    key = fingerprint_of(example, python, examples_root)
+    if not force and is_fresh(data["examples"].get(example.id), key, profile):
+        return None
+    return measure_example(example, profile, python, key, progress, task)
 
 
 def measure_all(
@@ -206,9 +273,19 @@ def measure_all(
     results_path: Path,
     force: bool = False,
     console: Console | None = None,
+    python: str = sys.executable,
+    examples_root: Path = EXAMPLES,
+    after_each=None,
 ) -> int:
-    """Measure what changed; keep every good result; return the number of failed examples."""
+    """Measure what changed; keep every good result; return the number of failed examples.
+
+    A failure while fingerprinting, describing or measuring one example is
+    reported against that example and the others are measured all the same.
+    ``after_each(data, done, total)`` is called after every example (to render
+    the tables of a site being served, say).
+    """
     console = console or Console(stderr=True)
+    become_subreaper()
     data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
     failed = []
     columns = (
@@ -220,26 +297,38 @@ def measure_all(
     with Progress(*columns, console=console, transient=True) as progress:
         for number, example in enumerate(examples, 1):
             prefix = f"[{number}/{len(examples)}] {example.id}"
-            key = fingerprint(example, profile.python)
-            old = data["examples"].get(example.id)
-            if not force and is_fresh(old, key, profile):
-                console.print(f"{prefix}: unchanged since {old['environment']['date']}, kept")
-                continue
             task = progress.add_task(example.id, total=None)
             try:
-                record = measure_example(example, profile, key, progress, task)
+                record = measure_if_changed(
+                    example, profile, python, examples_root, data, force, progress, task
+                )
             except ExampleFailed as error:
                 failed.append(example.id)
-                console.print(f"[red]{prefix}: FAILED, {error}")
-                continue
+                console.print(f"{prefix}: FAILED, {error}", style="red", markup=False)
+            except Exception as error:  # a bug in the harness: still, measure the others
+                failed.append(example.id)
+                console.print(
+                    f"{prefix}: FAILED, the harness could not measure it "
+                    f"({type(error).__name__}: {error})",
+                    style="red",
+                    markup=False,
+                )
+            else:
+                if record is None:
+                    date = data["examples"][example.id]["environment"]["date"]
+                    console.print(f"{prefix}: unchanged since {date}, kept")
+                else:
+                    data["examples"][example.id] = record
+                    results.save(data, results_path)  # after each example: a crash loses nothing
+                    best = min(record["variants"], key=lambda v: v["wall"]["median"])
+                    console.print(
+                        f"{prefix}: measured {len(record['variants'])} variants "
+                        f"(fastest: {best['name']})"
+                    )
             finally:
                 progress.remove_task(task)
-            data["examples"][example.id] = record
-            results.save(data, results_path)  # after each example: a crash loses nothing
-            best = min(record["variants"], key=lambda v: v["wall"]["median"])
-            console.print(
-                f"{prefix}: measured {len(record['variants'])} variants (fastest: {best['name']})"
-            )
+            if after_each:
+                after_each(data, number, len(examples))
     if failed:
         console.print(
             f"[red]{len(failed)} example(s) failed: {', '.join(failed)}. "

@@ -1,17 +1,21 @@
 """Time one variant of one example, inside a fresh interpreter.
 
-The harness starts, once per variant,
+The harness starts, once per variant, ``python -m harness.worker JOB.json``,
+so that no variant inherits another's warm caches, imported modules or
+leftover threads; and ``--describe JOB.json`` once per example, to list its
+variants. The job is a JSON object (see ``measure.run_variant`` and
+``run.describe``); the worker writes its report as JSON to ``job["out"] +
+".json"`` and what the variant returned to ``job["out"] + ".pickle"``.
 
-    python -m harness.worker EXAMPLE VARIANT SIZE WARMUPS REPEATS MIN_SECONDS OUT [BASELINE]
+Given the baseline's pickle, it also checks that this variant returned the
+same: here, where the example's own types can be unpickled. When something
+goes wrong the report holds ``problem`` (a sentence about the example's
+``BENCHMARK`` table or its result) or ``error`` (a traceback from the
+example's own code) instead.
 
-(and ``--describe EXAMPLE`` once, to list the variants), so that no variant
-inherits another's warm caches, imported modules or leftover threads. This
-module uses only the standard library: it must not change what it measures.
-
-It writes ``OUT.json`` with the samples, and ``OUT.pickle`` with what the
-variant returned. Given the baseline's pickle, it also checks that this
-variant returned the same: here, where the example's own types can be
-unpickled. If the example raises, ``OUT.json`` holds the traceback instead.
+This module and ``schema`` use only the standard library: the worker runs in
+the interpreter that runs the examples, which may be a bare free-threaded
+build, and it must not change what it measures.
 """
 
 import importlib.metadata
@@ -21,11 +25,19 @@ import math
 import os
 import pickle
 import platform
+import statistics
 import sys
 import sysconfig
 import time
 import traceback
 from pathlib import Path
+
+from harness import schema
+
+try:
+    import resource  # Unix: CPU time of reaped children, to the microsecond
+except ImportError:  # Windows
+    resource = None
 
 
 def load_example(path: Path):
@@ -69,25 +81,17 @@ def library_versions(names) -> dict[str, str]:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of every child it has waited for (pool workers)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    """CPU time of this process and of every child it has waited for (pool workers).
 
-
-def flat_variants(benchmark) -> dict:
-    """Every variant by its name in the results, with the group it belongs to (or None).
-
-    ``BENCHMARK["variants"]`` maps names to functions, or group names to such
-    maps: a group is compared with its own first variant (say "pure Python"
-    and "NumPy" on one page, each with its sequential baseline).
+    ``time.process_time`` and ``getrusage`` count to the microsecond; ``os.times``
+    counts clock ticks (10 ms on Linux), which rounds a short call to zero.
     """
-    flat = {}
-    for name, value in benchmark["variants"].items():
-        if isinstance(value, dict):
-            flat.update({f"{name}: {inner}": (name, fn) for inner, fn in value.items()})
-        else:
-            flat[name] = (None, value)
-    return flat
+    own = time.process_time()
+    if resource is None:
+        t = os.times()
+        return own + t.children_user + t.children_system
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + children.ru_utime + children.ru_stime
 
 
 def scaling_facts(benchmark, variant, size) -> dict:
@@ -146,28 +150,57 @@ def difference(a, b, rel_tol, where="result"):
     return None if a == b else f"{where}: {a!r} != {b!r}"
 
 
-# However fast a variant is, stop repeating it after this many timed calls.
-MAX_REPEATS = 200
+def median_interval(samples: list[float], confidence: float = 0.95):
+    """A distribution-free confidence interval for the median, or None with too few samples.
 
-
-def run(example, variant_name, size_name, warmups, repeats, min_seconds):
-    """Time at least ``repeats`` calls, and keep going until ``min_seconds`` are timed.
-
-    Fast variants so get many samples and a steady median; slow ones the minimum.
+    The k-th smallest and k-th largest samples bracket the true median with
+    probability 1 - 2 P(B < k), B ~ Binomial(n, 1/2): no assumption about the
+    shape of the distribution (timings are skewed: a few slow outliers).
     """
-    module = load_example(Path(example))
+    ordered, n = sorted(samples), len(samples)
+    below, best = 0.0, None
+    for k in range(n // 2):
+        below += math.comb(n, k) / 2**n  # P(B <= k)
+        if 1 - 2 * below < confidence:
+            break
+        best = k
+    return None if best is None else (ordered[best], ordered[n - 1 - best])
+
+
+def enough(walls: list[float], stop: dict) -> bool:
+    """Whether the median of ``walls`` is known well enough to stop repeating.
+
+    Always at least ``min_runs`` calls and at most ``max_runs``. In between,
+    stop once the median's 95 % interval is within ``precision`` of it, or once
+    ``max_seconds`` have been timed (a slow variant gets few, long runs).
+    """
+    n = len(walls)
+    if n < stop["min_runs"]:
+        return False
+    if n >= stop["max_runs"] or sum(walls) >= stop["max_seconds"]:
+        return True
+    interval = median_interval(walls)
+    if interval is None:
+        return False
+    return (interval[1] - interval[0]) / 2 <= stop["precision"] * statistics.median(walls)
+
+
+def run(job: dict):
+    """Warm up, then time calls until ``enough`` says stop; return the report and the result."""
+    module = load_example(Path(job["example"]))
     benchmark = module.BENCHMARK
-    size = benchmark["sizes"][size_name]
-    _, variant = flat_variants(benchmark)[variant_name]
+    schema.check(benchmark)
+    size = schema.size_for(benchmark, job["size"], job["profile"])
+    _, variant = schema.flat_variants(benchmark)[job["variant"]]
     workload = benchmark["workload"](**size)
     # A workload may be a context manager (a server to start and stop) or plain data.
     entered = hasattr(workload, "__enter__")
     data = workload.__enter__() if entered else workload
     try:
-        for _ in range(warmups):
+        for _ in range(job["warmups"]):
             variant(data)
         walls, cpus = [], []
-        while len(walls) < repeats or (sum(walls) < min_seconds and len(walls) < MAX_REPEATS):
+        while not enough(walls, job["stop"]):
             cpu0, wall0 = cpu_seconds(), time.perf_counter()
             result = variant(data)
             wall1, cpu1 = time.perf_counter(), cpu_seconds()
@@ -176,75 +209,83 @@ def run(example, variant_name, size_name, warmups, repeats, min_seconds):
     finally:
         if entered:
             workload.__exit__(*sys.exc_info())
-    return {
+    report = {
         "wall": walls,
         "cpu": cpus,
         "bound": lower_bound(benchmark, variant, size),
         **scaling_facts(benchmark, variant, size),
-    }, result
+    }
+    return report, result, benchmark
 
 
-def describe(example):
+def describe(job: dict) -> dict:
     """What the parent needs to plan the runs: the variants, in order, and the sizes."""
-    benchmark = load_example(Path(example)).BENCHMARK
+    benchmark = load_example(Path(job["example"])).BENCHMARK
     built = python_build()  # after the example's imports, which may turn the GIL back on
-    missing = {"workload", "variants", "sizes"} - benchmark.keys()
-    if missing:
-        raise KeyError(f"BENCHMARK has no {', '.join(sorted(missing))}")
-    flat = flat_variants(benchmark)
+    schema.check(benchmark)
+    size = schema.size_for(benchmark, job["size"], job["profile"])
+    flat = schema.flat_variants(benchmark)
     scaling = benchmark.get("scaling")
     return {
         "variants": list(flat),
         "groups": [group for group, _ in flat.values()],
         "python": built,
-        "sizes": benchmark["sizes"],
+        "size": size,
         "efficiency": bool(benchmark.get("efficiency", False)),
         # False where the work runs in processes that outlive each timed call (a pool
         # the workload started): their CPU time is counted only when they are reaped.
         "cpu_time": bool(benchmark.get("cpu_time", True)),
         "same_result": bool(benchmark.get("same_result", True)),
-        "transcripts": benchmark.get("transcripts", {}),
+        "transcripts": {
+            title: list(args) for title, args in benchmark.get("transcripts", {}).items()
+        },
         "scaling": None
         if scaling is None
-        else {
-            "law": scaling["law"],
-            "serial_fraction": {
-                name: float(scaling["serial_fraction"](size))
-                for name, size in benchmark["sizes"].items()
-            },
-        },
+        else {"law": scaling["law"], "serial_fraction": float(scaling["serial_fraction"](size))},
     }
+
+
+def measure(job: dict) -> dict:
+    """Run the job; write the result's pickle; return the report (or what went wrong)."""
+    report, result, benchmark = run(job)
+    try:
+        payload = pickle.dumps(result)
+    except Exception:
+        return {"problem": schema.unsendable(job["variant"], result)}
+    Path(job["out"] + ".pickle").write_bytes(payload)
+    if job.get("baseline"):
+        expected = pickle.loads(Path(job["baseline"]).read_bytes())
+        report["mismatch"] = difference(result, expected, benchmark.get("rel_tol", 1e-9))
+    return report
+
+
+def example_traceback(error: BaseException) -> str:
+    """The traceback as the example's author needs it: without the harness's own frames."""
+    shown = traceback.TracebackException.from_exception(error)
+    harness = Path(__file__).resolve().parent
+    frames = [
+        f
+        for f in shown.stack
+        if not f.filename.startswith("<frozen ") and Path(f.filename).resolve().parent != harness
+    ]
+    shown.stack = traceback.StackSummary.from_list(frames)
+    return "".join(shown.format())
 
 
 def main(argv):
     if argv[0] == "--interpreter":  # facts about this interpreter, for a parent running another
         print(json.dumps({"python": python_build(), "libraries": library_versions(argv[1:])}))
         return 0
-    if argv[0] == "--describe":
-        try:
-            print(json.dumps(describe(argv[1])))
-        except BaseException:
-            print(json.dumps({"error": traceback.format_exc()}))
-            return 1
-        return 0
-    example, variant_name, size_name, warmups, repeats, min_seconds, out, *baseline = argv
-    out = Path(out)
+    describing = argv[0] == "--describe"
+    job = json.loads(Path(argv[-1]).read_text())
     try:
-        report, result = run(
-            example, variant_name, size_name, int(warmups), int(repeats), float(min_seconds)
-        )
-        if baseline:
-            with open(baseline[0], "rb") as f:
-                expected = pickle.load(f)
-            rel_tol = sys.modules[Path(example).stem].BENCHMARK.get("rel_tol", 1e-9)
-            report["mismatch"] = difference(result, expected, rel_tol)
-    except BaseException:
-        out.with_suffix(".json").write_text(json.dumps({"error": traceback.format_exc()}))
-        return 1
-    with out.with_suffix(".pickle").open("wb") as f:
-        pickle.dump(result, f)
-    out.with_suffix(".json").write_text(json.dumps(report))
-    return 0
+        report = describe(job) if describing else measure(job)
+    except schema.BenchmarkError as error:
+        report = {"problem": str(error)}
+    except BaseException as error:
+        report = {"error": example_traceback(error)}
+    Path(job["out"] + ".json").write_text(json.dumps(report))
+    return 0 if "problem" not in report and "error" not in report else 1
 
 
 if __name__ == "__main__":

@@ -84,7 +84,18 @@ def fixture_run(tmp_path_factory):
 def test_a_failing_example_makes_the_run_fail(fixture_run):
     run, _ = fixture_run
     assert run.returncode == 1
-    assert "6 example(s) failed" in run.stderr
+    assert "11 example(s) failed" in run.stderr
+
+
+def failure_report(stderr: str, example: str) -> str:
+    """What the harness said about one failed example: its line and any lines under it."""
+    lines = stderr[stderr.index(f"] {example}: FAILED") :].splitlines()
+    # It ends where the next example starts, or where a progress line ("  x · y: median") is.
+    end = next(
+        (n for n, line in enumerate(lines[1:], 1) if line.startswith("[") or " · " in line),
+        len(lines),
+    )
+    return "\n".join(lines[:end])
 
 
 @pytest.mark.parametrize(
@@ -101,12 +112,40 @@ def test_a_failing_example_makes_the_run_fail(fixture_run):
             "baseline 'right' (result['total']: 5050 != 4950)",
         ),
         ("no_import", "No module named 'a_module_that_does_not_exist'"),
+        # A daemon leaves the variant's session; it is found all the same.
+        ("daemon", "variant 'daemon' leaked child processes"),
+        ("bad_syntax", "examples/bad_syntax.py line 3: invalid syntax"),
+        ("misspelt", "unknown key 'varaints' in BENCHMARK; did you mean 'variants'?"),
+        (
+            "no_smoke_size",
+            "BENCHMARK['sizes'] has no 'smoke' entry, which the smoke profile measures "
+            "(it has 'quick', 'full'): add one",
+        ),
+        (
+            "generator",
+            "variant 'b' returned a generator, which cannot be sent back to the harness: "
+            "return a list",
+        ),
     ],
 )
 def test_each_bad_example_is_named_with_what_happened(fixture_run, example, message):
     run, _ = fixture_run
-    report = run.stderr[run.stderr.index(f"] {example}: FAILED") :]
-    assert message in report
+    assert message in failure_report(run.stderr, example)
+
+
+@pytest.mark.parametrize("example", ["misspelt", "no_smoke_size", "generator", "bad_syntax"])
+def test_a_malformed_example_gets_a_sentence_not_a_traceback(fixture_run, example):
+    run, _ = fixture_run
+    report = failure_report(run.stderr, example)
+    assert len(report.splitlines()) == 1, report  # one sentence
+    assert "Traceback" not in report and "crashed" not in report
+
+
+def test_examples_after_a_broken_one_are_still_measured(fixture_run):
+    run, _ = fixture_run
+    # bad_syntax sorts first: every example after it is still measured or reported.
+    assert run.stderr.index("] bad_syntax: FAILED") < run.stderr.index("] good: measured")
+    assert "[12/12] raises: FAILED" in run.stderr
 
 
 def test_good_results_are_kept_when_others_fail(fixture_run):
@@ -120,7 +159,10 @@ def test_no_process_of_a_failed_example_is_left_running(fixture_run):
     leaked = [
         p
         for p in psutil.process_iter(["cmdline"])
-        if "harness-fixture-leaked-child" in " ".join(p.info["cmdline"] or [])
+        if any(
+            marker in " ".join(p.info["cmdline"] or [])
+            for marker in ("harness-fixture-leaked-child", "harness-fixture-daemon")
+        )
     ]
     hung = [
         p
@@ -289,17 +331,19 @@ def test_stopping_the_harness_stops_the_variant_it_was_measuring(tmp_path):
         stderr=subprocess.DEVNULL,
     )
 
-    def hanging():
-        return [
-            p
-            for p in psutil.process_iter(["cmdline"])
-            if any(str(FIXTURES / "hangs.py") in part for part in p.info["cmdline"] or [])
-        ]
+    def measuring() -> list[psutil.Process]:
+        """The interpreter timing the hanging variant, below the harness."""
+        try:
+            below = psutil.Process(harness_run.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        return [p for p in below if "harness.worker" in " ".join(p.cmdline())]
 
-    deadline = time.monotonic() + 30
-    while not hanging() and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while not (started := measuring()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert hanging(), "the fixture never started"
+    assert started, "the fixture never started"
     harness_run.send_signal(signal.SIGTERM)
     assert harness_run.wait(timeout=30) != 0
-    assert hanging() == []
+    gone, still = psutil.wait_procs(started, timeout=10)
+    assert still == []
