@@ -15,6 +15,9 @@ from harness.discover import discover
 from harness.table import render_table
 from harness.worker import difference
 
+# The bad-input tests share one harness run (fixture_run): keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("fixture_run")
+
 # --- statistics -------------------------------------------------------------
 
 
@@ -71,7 +74,7 @@ def test_arrays_are_compared_by_shape_and_value():
 # --- every bad input in one run --------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fixture_run(tmp_path_factory):
     """Measure all fixture examples (good and broken) once, with a short time limit."""
     out = tmp_path_factory.mktemp("generated")
@@ -337,7 +340,14 @@ def test_stopping_the_harness_stops_the_variant_it_was_measuring(tmp_path):
             below = psutil.Process(harness_run.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             return []
-        return [p for p in below if "harness.worker" in " ".join(p.cmdline())]
+        found = []
+        for proc in below:
+            try:
+                if "harness.worker" in " ".join(proc.cmdline()):
+                    found.append(proc)
+            except psutil.Error:  # exited meanwhile
+                continue
+        return found
 
     deadline = time.monotonic() + 60
     while not (started := measuring()) and time.monotonic() < deadline:
@@ -345,5 +355,5 @@ def test_stopping_the_harness_stops_the_variant_it_was_measuring(tmp_path):
     assert started, "the fixture never started"
     harness_run.send_signal(signal.SIGTERM)
     assert harness_run.wait(timeout=30) != 0
-    gone, still = psutil.wait_procs(started, timeout=10)
+    _, still = psutil.wait_procs(started, timeout=10)
     assert still == []

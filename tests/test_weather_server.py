@@ -71,8 +71,9 @@ def test_many_concurrent_clients_are_served_at_once(server):
     statuses = asyncio.run(fetch_all())
     elapsed = time.perf_counter() - start
     assert statuses == [200] * 300
-    # One after another this would take 300 × 0.2 s = 60 s.
-    assert elapsed < 15
+    # One after another this would take 300 × 0.2 s = 60 s; at once, a fraction of a
+    # second. Half of 60 s leaves room for any load on the machine.
+    assert elapsed < 30
 
 
 def test_the_failure_rate_is_honoured():

@@ -11,6 +11,7 @@ makes a set to look at.
 """
 
 import argparse
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,7 @@ def sample_images(count: int, seed: int = 2020, folder: Path | None = None) -> l
         if not path.exists():
             # One generator per image: image n is the same whatever the count.
             image = make_image(np.random.default_rng([seed, n]))
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another run may make it too
             image.save(tmp, format="JPEG", quality=90)
             tmp.replace(path)  # never leave half an image behind
     return paths

@@ -26,6 +26,7 @@ import random
 import socket
 import subprocess
 import sys
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,11 +117,21 @@ def minute_document(now: dt.datetime) -> bytes:
 def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0):
     """The web application: one route, with simulated latency and failures."""
     rng = random.Random(seed)
+    attempts = Counter()
+
+    def fails(key: str) -> bool:
+        """Whether this request fails: decided by what is asked and how often it was asked.
+
+        Not by arrival order: clients racing each other see the same failures on
+        every run, so a test with failures gives the same answer every time.
+        """
+        attempts[key] += 1
+        return random.Random(f"{seed}/{key}/{attempts[key]}").random() < failure_rate
 
     # --8<-- [start:handler]
     async def air_temperature(request: web.Request) -> web.Response:
         await asyncio.sleep(max(0.0, latency + rng.uniform(-jitter, jitter)))
-        if rng.random() < failure_rate:
+        if fails(request.query.get("date", "latest")):
             return web.json_response({"message": "Service temporarily unavailable"}, status=503)
         date = request.query.get("date")
         if date is None:
