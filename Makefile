@@ -55,8 +55,8 @@ measure-free-threaded: install ## Measure the GIL example with PYTHON_FT (defaul
 render: install ## Render tables and plots from the results file
 	$(PY) -m harness render
 
-serve: measure ## Measure (cached), build and serve the site on localhost (HOST=$(HOST))
-	.venv/bin/mkdocs serve --strict --dev-addr $(HOST)
+serve: install ## Serve the site on localhost (HOST=$(HOST)) at once; measure (quick, cached) meanwhile
+	$(PY) -m harness serve --profile quick --dev-addr $(HOST)
 
 site: measure ## Build the static site into site/, strictly
 	.venv/bin/mkdocs build --strict

@@ -1,4 +1,4 @@
-"""Command line: ``python -m harness measure|render|list``."""
+"""Command line: ``python -m harness measure|serve|render|list|compare``."""
 
 import argparse
 import dataclasses
@@ -15,6 +15,7 @@ from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
 from harness.render import render
 from harness.run import PROFILES, measure_all
+from harness.serve import serve
 from harness.table import group_baselines, speedup
 
 # Generated files live outside docs/ so that `mkdocs serve` never watches them
@@ -75,6 +76,14 @@ def main(argv=None) -> int:
         "with the examples' libraries installed) instead of the harness's own",
     )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
+    serving = commands.add_parser(
+        "serve",
+        help="serve the site at once and measure in the background (what `make serve` runs)",
+    )
+    serving.add_argument("--profile", choices=PROFILES, default="quick")
+    serving.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="mkdocs.yml")
+    serving.add_argument("--dev-addr", default="127.0.0.1:8000", help="host:port to serve on")
+    serving.add_argument("only", nargs="*", help="measure examples whose id contains this")
     commands.add_parser("render", help="write tables and plots from the results file")
     commands.add_parser("list", help="list the examples the harness measures")
     other = commands.add_parser("compare", help="compare speedups with another results file")
@@ -98,6 +107,10 @@ def main(argv=None) -> int:
     if not examples:
         console.print(f"[red]No example in {args.examples} matches {args.only}")
         return 2
+    if args.command == "serve":
+        return serve(
+            examples, PROFILES[args.profile], args.out, args.config, args.dev_addr, console=console
+        )
     profile = PROFILES[args.profile]
     if args.timeout:
         profile = dataclasses.replace(profile, timeout=args.timeout)

@@ -74,14 +74,24 @@ def reap_zombies() -> None:
                 os.waitpid(proc.pid, os.WNOHANG)
 
 
-def leftovers(sid: int) -> list[psutil.Process]:
+def descendants() -> set[int]:
+    """Pids of every live process below this one."""
+    return {p.pid for p in psutil.Process().children(recursive=True) if alive(p)}
+
+
+def leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[psutil.Process]:
     """Every live process the variant started: in its session, or handed back to us.
 
     Orphaned grandchildren are re-parented, so ``children()`` of the variant
     loses them; the session id stays, unless a process deliberately left it,
-    and then the subreaper makes it our child.
+    and then the subreaper makes it our child. ``others`` are processes of
+    ours that ran before the variant started (the site being served).
     """
-    found = {p.pid: p for p in psutil.Process().children(recursive=True) if alive(p)}
+    found = {
+        p.pid: p
+        for p in psutil.Process().children(recursive=True)
+        if alive(p) and p.pid not in others
+    }
     for proc in psutil.process_iter():
         try:
             if proc.pid not in found and os.getsid(proc.pid) == sid and alive(proc):
@@ -91,8 +101,8 @@ def leftovers(sid: int) -> list[psutil.Process]:
     return list(found.values())
 
 
-def kill_all(sid: int) -> None:
-    procs = leftovers(sid)
+def kill_all(sid: int, others: frozenset[int] = frozenset()) -> None:
+    procs = leftovers(sid, others)
     for proc in procs:
         with contextlib.suppress(psutil.Error):
             proc.kill()
@@ -100,11 +110,11 @@ def kill_all(sid: int) -> None:
     reap_zombies()
 
 
-def tree_rss() -> int:
+def tree_rss(others: frozenset[int]) -> int:
     """Memory held by every process below this one: the variant's tree and any orphans."""
     total = 0
     try:
-        procs = psutil.Process().children(recursive=True)
+        procs = [p for p in psutil.Process().children(recursive=True) if p.pid not in others]
     except psutil.Error:
         return 0
     for proc in procs:
@@ -145,6 +155,7 @@ def run_worker(
     job_path = beside(".job")
     job_path.write_text(json.dumps(job))
     stderr_path = beside(".stderr")
+    others = frozenset(descendants())
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open(stderr_path, "w") as stderr:
         child = subprocess.Popen(
@@ -159,17 +170,17 @@ def run_worker(
     started = time.monotonic()
     try:
         while child.poll() is None:
-            peak = max(peak, tree_rss())
+            peak = max(peak, tree_rss(others))
             if time.monotonic() - started > timeout:
-                kill_all(child.pid)
+                kill_all(child.pid, others)
                 child.wait()
                 raise VariantFailed(f"timed out: still running after {timeout:.0f} s; killed it")
             time.sleep(POLL_SECONDS)
     finally:
         if child.poll() is None:
-            kill_all(child.pid)
+            kill_all(child.pid, others)
             child.wait()
-    left = wait_for_leftovers(child.pid)
+    left = wait_for_leftovers(child.pid, others)
     report_path = beside(".json")
     report = json.loads(report_path.read_text()) if report_path.exists() else None
     if left and report is not None and "error" not in report and "problem" not in report:
@@ -206,12 +217,12 @@ def name_of(proc: psutil.Process) -> str:
         return "gone"
 
 
-def wait_for_leftovers(sid: int) -> list[str]:
+def wait_for_leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[str]:
     """Describe the variant's processes still alive after the grace period, and kill them."""
     deadline = time.monotonic() + GRACE_SECONDS
-    while (left := leftovers(sid)) and time.monotonic() < deadline:
+    while (left := leftovers(sid, others)) and time.monotonic() < deadline:
         reap_zombies()
         time.sleep(POLL_SECONDS)
     names = [f"pid {p.pid} ({name_of(p)})" for p in left]
-    kill_all(sid)
+    kill_all(sid, others)
     return names

@@ -18,6 +18,7 @@ from harness.measure import (
     ROOT,
     VariantFailed,
     become_subreaper,
+    descendants,
     kill_all,
     run_variant,
     run_worker,
@@ -109,6 +110,7 @@ def run_transcript(example: Example, args: list[str], profile: Profile, python: 
     """
     args = [*args, "--size", profile.size]
     shown_args = " ".join(args)
+    others = frozenset(descendants())
     process = subprocess.Popen(
         [python, str(example.path), *args],
         cwd=ROOT,
@@ -120,10 +122,10 @@ def run_transcript(example: Example, args: list[str], profile: Profile, python: 
     try:
         stdout, stderr = process.communicate(timeout=profile.timeout)
     except subprocess.TimeoutExpired:
-        kill_all(process.pid)
+        kill_all(process.pid, others)
         process.communicate()
         raise ExampleFailed(f"{shown_args}: timed out after {profile.timeout:.0f} s") from None
-    left = wait_for_leftovers(process.pid)
+    left = wait_for_leftovers(process.pid, others)
     if process.returncode != 0:
         raise ExampleFailed(
             f"running it with {shown_args} exited with code {process.returncode}:\n"

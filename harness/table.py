@@ -1,5 +1,8 @@
 """Render one example's record as a Markdown table with a footer saying where it ran."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from harness import laws
 
 
@@ -63,92 +66,159 @@ def footer(record: dict) -> str:
     )
 
 
-def render_table(record: dict) -> str:
-    """The table a page includes: one row per variant, speedups against the first.
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header, when it applies, and its cell for a row.
 
-    Examples that set ``BENCHMARK["efficiency"]`` (CPU-bound work) also get
-    speedup ÷ usable cores, or ÷ the variant's workers where the example
-    counts them (``BENCHMARK["workers"]``, "–" for one). Examples with a
-    ``bound`` get it and how close each variant came.
+    ``main`` columns make the table a page shows; every column appears in the
+    full table under it, which a reader opens on demand.
     """
-    if record.get("scaling"):
-        return render_scaling_table(record)
-    efficiency = record.get("efficiency", False)
-    variants = record["variants"]
+
+    header: Callable[[dict], str]
+    applies: Callable[[dict], bool]
+    cell: Callable[[dict, dict, dict], str]  # (variant, its baseline, record)
+    main: bool = True
+
+
+def always(record: dict) -> bool:
+    return True
+
+
+def has_bound(record: dict) -> bool:
+    return any(v.get("bound") is not None for v in record["variants"])
+
+
+def counts_workers(record: dict) -> bool:
+    return any("workers" in v for v in record["variants"])
+
+
+def efficiency_header(record: dict) -> str:
     cores = record["environment"]["hardware"]["usable_cores"]
-    has_bound = any(v.get("bound") is not None for v in variants)
-    head = ["Variant", "Median", "Spread (IQR)", "Speedup", "CPU time", "Peak memory"]
-    counted = any("workers" in v for v in variants)
-    if efficiency:
-        head.append("Speedup ÷ workers" if counted else f"Speedup ÷ {cores} cores")
-    if has_bound:
-        head += ["Bound", "Median ÷ bound"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
-    for v, baseline in zip(variants, group_baselines(record), strict=True):
-        median = v["wall"]["median"]
-        cells = [
-            shown_name(v),
-            duration(median),
-            f"± {duration(v['wall']['iqr'] / 2)}",
-            f"{speedup(v, baseline):.2f}×",
-            duration(v["cpu"]["median"]) if record.get("cpu_time", True) else "–",
-            memory(v["peak_rss"]),
-        ]
-        if efficiency:
-            workers = v.get("workers", 1) if counted else cores
-            cells.append("–" if workers < 2 else f"{speedup(v, baseline) / workers:.2f}")
-        if has_bound:
-            bound = effective_bound(v, baseline)
-            cells += ["–", "–"] if bound is None else [duration(bound), f"{median / bound:.2f}"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n\n" + footer(record) + "\n"
+    return "Speedup ÷ workers" if counts_workers(record) else f"Speedup ÷ {cores} cores"
+
+
+def efficiency_cell(v: dict, baseline: dict, record: dict) -> str:
+    cores = record["environment"]["hardware"]["usable_cores"]
+    workers = v.get("workers", 1) if counts_workers(record) else cores
+    return "–" if workers < 2 else f"{speedup(v, baseline) / workers:.2f}"
+
+
+def cpu_cell(v: dict, baseline: dict, record: dict) -> str:
+    return duration(v["cpu"]["median"]) if record.get("cpu_time", True) else "–"
+
+
+def bound_cells(v: dict, baseline: dict) -> tuple[str, str]:
+    bound = effective_bound(v, baseline)
+    if bound is None:
+        return "–", "–"
+    return duration(bound), f"{v['wall']['median'] / bound:.2f}"
+
+
+def law_of(record: dict):
+    return laws.amdahl if record["scaling"]["law"] == "amdahl" else laws.gustafson
+
+
+def serial_of(record: dict) -> float:
+    return record["scaling"]["serial_fraction"]
+
+
+def is_law(name: str) -> Callable[[dict], bool]:
+    return lambda record: record["scaling"]["law"] == name
+
+
+def karp_flatt_cell(v: dict, baseline: dict, record: dict) -> str:
+    implied = laws.karp_flatt(speedup(v, baseline), v["workers"])
+    return "–" if implied is None else f"{implied:.3f}"
+
+
+NAME = Column(lambda r: "Variant", always, lambda v, b, r: shown_name(v))
+MEDIAN = Column(
+    lambda r: "Median ± spread",
+    always,
+    lambda v, b, r: f"{duration(v['wall']['median'])} ± {duration(v['wall']['iqr'] / 2)}",
+)
+RUNS = Column(lambda r: "Runs", always, lambda v, b, r: str(v["wall"]["runs"]), main=False)
+FASTEST = Column(
+    lambda r: "Fastest run", always, lambda v, b, r: duration(v["wall"]["min"]), main=False
+)
+SPEEDUP = Column(lambda r: "Speedup", always, lambda v, b, r: f"{speedup(v, b):.2f}×")
+CPU = Column(lambda r: "CPU time", always, cpu_cell)
+MEMORY = Column(lambda r: "Peak memory", always, lambda v, b, r: memory(v["peak_rss"]), main=False)
+
+COLUMNS = [
+    NAME,
+    MEDIAN,
+    SPEEDUP,
+    CPU,
+    Column(efficiency_header, lambda r: r.get("efficiency", False), efficiency_cell),
+    Column(lambda r: "Bound", has_bound, lambda v, b, r: bound_cells(v, b)[0], main=False),
+    Column(lambda r: "Median ÷ bound", has_bound, lambda v, b, r: bound_cells(v, b)[1]),
+    RUNS,
+    FASTEST,
+    MEMORY,
+]
+
+# Strong scaling (Amdahl: a fixed problem) and weak scaling (Gustafson: the
+# problem grows with the workers), measured against the law's prediction.
+SCALING_COLUMNS = [
+    NAME,
+    Column(lambda r: "Workers", always, lambda v, b, r: str(v["workers"])),
+    MEDIAN,
+    Column(
+        lambda r: "Work",
+        is_law("gustafson"),
+        lambda v, b, r: f"{v['work'] / b['work']:.2g}×",
+        main=False,
+    ),
+    Column(
+        lambda r: "Scaled speedup" if r["scaling"]["law"] == "gustafson" else "Speedup",
+        always,
+        lambda v, b, r: f"{speedup(v, b):.2f}×",
+    ),
+    Column(
+        lambda r: f"{r['scaling']['law'].capitalize()}, s = {serial_of(r):.2f}",
+        always,
+        lambda v, b, r: f"{law_of(r)(serial_of(r), v['workers']):.2f}×",
+    ),
+    Column(lambda r: "Karp–Flatt serial fraction", is_law("amdahl"), karp_flatt_cell),
+    CPU,
+    RUNS,
+    MEMORY,
+]
+
+
+def markdown_table(record: dict, columns: list[Column], indent: str = "") -> str:
+    used = [c for c in columns if c.applies(record)]
+    lines = [
+        "| " + " | ".join(c.header(record) for c in used) + " |",
+        "|" + "---|" + "---:|" * (len(used) - 1),
+    ]
+    for v, baseline in zip(record["variants"], group_baselines(record), strict=True):
+        lines.append("| " + " | ".join(c.cell(v, baseline, record) for c in used) + " |")
+    return "\n".join(indent + line for line in lines)
+
+
+def render_table(record: dict) -> str:
+    """The table a page includes: the main columns, then every column on demand, then where.
+
+    Speedups are against the first variant of each group (or of the table).
+    Examples that set ``efficiency`` get speedup ÷ cores (or ÷ the variant's
+    workers), examples with a ``bound`` how close each variant came to it,
+    scaling examples their law's prediction and the Karp–Flatt fraction.
+    """
+    columns = SCALING_COLUMNS if record.get("scaling") else COLUMNS
+    return (
+        markdown_table(record, [c for c in columns if c.main])
+        + '\n\n??? note "All columns: runs, peak memory and more"\n\n'
+        + markdown_table(record, columns, indent="    ")
+        + "\n\n"
+        + footer(record)
+        + "\n"
+    )
 
 
 def shown_name(variant: dict) -> str:
     return variant["name"] + "".join(f" ⚠ *{flag}*" for flag in variant["flags"])
-
-
-def render_scaling_table(record: dict) -> str:
-    """One row per worker count: measured speedup beside the law's, and what it implies.
-
-    Amdahl (a fixed problem): the Karp–Flatt column is the serial fraction
-    the measured speedup implies. Gustafson (the problem grows with the
-    workers): the speedup counts work done per second.
-    """
-    law = record["scaling"]["law"]
-    serial = record["scaling"]["serial_fraction"]
-    predicted = laws.amdahl if law == "amdahl" else laws.gustafson
-    baseline = record["variants"][0]
-    head = ["Variant", "Workers", "Median", "Spread (IQR)", "CPU time"]
-    if law == "amdahl":
-        head += ["Speedup", f"Amdahl, s = {serial:.2f}", "Karp–Flatt serial fraction"]
-    else:
-        head += ["Work", "Scaled speedup", f"Gustafson, s = {serial:.2f}"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
-    for v in record["variants"]:
-        n, measured = v["workers"], speedup(v, baseline)
-        cells = [
-            shown_name(v),
-            str(n),
-            duration(v["wall"]["median"]),
-            f"± {duration(v['wall']['iqr'] / 2)}",
-            duration(v["cpu"]["median"]),
-        ]
-        if law == "amdahl":
-            implied = laws.karp_flatt(measured, n)
-            cells += [
-                f"{measured:.2f}×",
-                f"{predicted(serial, n):.2f}×",
-                "–" if implied is None else f"{implied:.3f}",
-            ]
-        else:
-            cells += [
-                f"{v['work'] / baseline['work']:.2g}×",
-                f"{measured:.2f}×",
-                f"{predicted(serial, n):.2f}×",
-            ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n\n" + footer(record) + "\n"
 
 
 def render_transcript(record: dict, transcript: dict) -> str:

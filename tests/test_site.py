@@ -1,6 +1,7 @@
 """The site builds strictly from measured tables, and refuses to build without them."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,17 @@ def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
     assert "Karp–Flatt serial fraction" in scaling and "Gustafson, s = " in scaling
     assert "javascripts/amdahl.js" in scaling and "data-amdahl-serial" in scaling
     assert (site / "javascripts" / "amdahl.js").exists()
+    # A reader can take the code home: every download link leads to a file in the site.
+    notebook_dir = site / "io" / "threads-notebook"
+    assert 'href="threads-notebook.ipynb" download' in notebook
+    assert (notebook_dir / "threads-notebook.ipynb").exists()
+    assert 'download href="../../examples/io/threads.py"' in page
+    links = 0
+    for html in site.rglob("*.html"):
+        for href in re.findall(r'<a download href="([^"]+)"', html.read_text()):
+            assert (html.parent / href).resolve().is_file(), f"{html}: {href}"
+            links += 1
+    assert links >= 10
 
 
 def page_config(tmp_path: Path, markdown: str) -> Path:
@@ -62,7 +74,14 @@ def page_config(tmp_path: Path, markdown: str) -> Path:
     docs.mkdir()
     (docs / "index.md").write_text(markdown)
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nnav:\n  - index.md\n")
+    # Paths in a config are relative to its own file: give the inherited ones in full.
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs}\n"
+        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+        f"hooks:\n  - {ROOT / 'hooks' / 'downloads.py'}\n  - {ROOT / 'hooks' / 'generated.py'}\n"
+        "nav:\n  - index.md\n"
+    )
     return config
 
 
@@ -70,7 +89,12 @@ def test_a_table_that_was_never_measured_fails_the_build_and_is_named(tmp_path):
     config = page_config(tmp_path, '# Page\n\n--8<-- "tables/io/never_measured.md"\n')
     run = build(config, tmp_path / "site", tmp_path / "empty")
     assert run.returncode != 0
-    assert "tables/io/never_measured.md" in run.stderr
+    # One line: which page, which file, and the command that makes it; no traceback.
+    assert (
+        "index.md includes tables/io/never_measured.md, which is not measured yet: "
+        "run `.venv/bin/python -m harness measure io/never_measured`"
+    ) in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):

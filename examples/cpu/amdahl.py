@@ -63,7 +63,19 @@ def with_workers(job: Job, workers: int) -> int:
 # --8<-- [end:job]
 
 
-def workload(serial_units: int = 48, parallel_units: int = 432) -> Job:
+# --8<-- [start:startup]
+def pool_startup(workers: int) -> float:
+    """Seconds to start a pool, have every worker run one empty task, and shut it down."""
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(abs, range(workers)))
+    return time.perf_counter() - start
+
+
+# --8<-- [end:startup]
+
+
+def workload(serial_units: int = 96, parallel_units: int = 864) -> Job:
     return Job(serial_units, parallel_units)
 
 
@@ -71,7 +83,7 @@ def serial_fraction(size: dict) -> float:
     return size["serial_units"] / (size["serial_units"] + size["parallel_units"])
 
 
-# Up to twice the cores (never more than 8): past the cores, the speedup must flatten.
+# Up to twice the cores, and at most 8: past the cores, the speedup must flatten.
 WORKER_COUNTS = list(range(1, min(2 * usable_cores(), 8) + 1))
 
 # What the harness measures (``python -m harness measure``); running this script needs none of it.
@@ -84,16 +96,19 @@ BENCHMARK = {
             for n in WORKER_COUNTS
         },
     },
+    # Long enough that starting a pool (tens of milliseconds with fork, more with
+    # spawn or forkserver) is a small part of each run: the curve then shows the law.
     "sizes": {
         "smoke": {"serial_units": 2, "parallel_units": 24},
-        "quick": {"serial_units": 24, "parallel_units": 216},
-        "full": {"serial_units": 48, "parallel_units": 432},
+        "quick": {"serial_units": 48, "parallel_units": 432},
+        "full": {"serial_units": 96, "parallel_units": 864},
     },
     "scaling": {
         "law": "amdahl",
         "workers": lambda variant: getattr(variant, "keywords", {}).get("workers", 1),
         "serial_fraction": serial_fraction,
     },
+    "transcripts": {"startup": ["--show-startup"]},
 }
 
 
@@ -110,9 +125,20 @@ def main():
         choices=multiprocessing.get_all_start_methods(),
         help="how worker processes start (default: the platform's)",
     )
+    parser.add_argument(
+        "--show-startup",
+        action="store_true",
+        help="instead: how long starting a pool of each size takes, doing no work",
+    )
     args = parser.parse_args()
     if args.start_method:
         multiprocessing.set_start_method(args.start_method, force=True)
+    if args.show_startup:
+        method = multiprocessing.get_start_method()
+        print(f"Starting a pool and stopping it, no work (start method: {method})")
+        for n in WORKER_COUNTS:
+            print(f"{n:2} worker{'s' if n > 1 else ' '}  {pool_startup(n) * 1000:6.1f} ms")
+        return
     size = BENCHMARK["sizes"][args.size]
     job = workload(**size)
     s = serial_fraction(size)

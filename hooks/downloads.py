@@ -1,0 +1,79 @@
+"""MkDocs hook: every page that shows code from ``examples/`` links the whole scripts.
+
+A page includes sections of a script (``--8<-- "examples/io/threads.py:fetch_day"``);
+a reader who wants to run it needs the whole file, and the sibling modules it
+imports (the local server, the data generator). This hook copies every file of
+``examples/`` into the built site, and puts a box under the page's title that
+links each script the page shows, with what it imports: a download from the
+site itself and, when ``repo_url`` is set, the file on the repository.
+"""
+
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
+BRANCH = "main"  # the branch the published site is built from
+
+sys.path.insert(0, str(ROOT))
+from harness.discover import Example  # noqa: E402
+
+
+def example_files() -> list[Path]:
+    return [
+        p
+        for p in sorted(EXAMPLES.rglob("*"))
+        if p.is_file() and p.suffix in {".py", ".c"} and "/." not in p.as_posix()
+    ]
+
+
+def on_files(files: Files, config) -> Files:
+    """Serve and publish the example files at the same paths as in the repository."""
+    for path in example_files():
+        src_uri = path.relative_to(ROOT).as_posix()
+        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+    return files
+
+
+def scripts_on(markdown: str) -> list[str]:
+    """The scripts a page includes, in order, then the modules they import."""
+    shown = list(dict.fromkeys(INCLUDE.findall(markdown)))
+    needed = []
+    for relative in shown:
+        path = ROOT / relative
+        if path.suffix == ".py" and path.exists():
+            example = Example(path=path, id=relative)
+            needed += [p.relative_to(ROOT).as_posix() for p in example.local_modules]
+    return shown + [n for n in dict.fromkeys(needed) if n not in shown]
+
+
+def link_line(relative: str, page_dir: str, repo_url: str, shown: bool) -> str:
+    href = posixpath.relpath(relative, page_dir or ".")
+    line = f"    - [`{relative}`]({href}){{ download }}"
+    if repo_url:
+        line += f" · [on GitHub]({repo_url.rstrip('/')}/blob/{BRANCH}/{relative})"
+    return line + ("" if shown else " (imported by the scripts above)")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    scripts = scripts_on(markdown)
+    if not scripts:
+        return markdown
+    shown = set(INCLUDE.findall(markdown))
+    page_dir = posixpath.dirname(page.file.src_uri)
+    box = [
+        '!!! example "Take the code home"',
+        "    The code on this page comes from these scripts. Put them in one folder:",
+        "    each runs with `python`, on generated data or a local server it starts.",
+        "",
+        *(link_line(s, page_dir, config.repo_url or "", s in shown) for s in scripts),
+        "",
+    ]
+    lines = markdown.splitlines()
+    title = next((n for n, line in enumerate(lines) if line.startswith("# ")), -1)
+    return "\n".join([*lines[: title + 1], "", *box, *lines[title + 1 :]])
