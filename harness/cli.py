@@ -10,41 +10,16 @@ from pathlib import Path
 
 from rich.console import Console
 
-from harness import results
+from harness.compare import compare
 from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
 from harness.render import render
 from harness.run import PROFILES, measure_all
 from harness.serve import serve
-from harness.table import group_baselines, speedup
 
 # Generated files live outside docs/ so that `mkdocs serve` never watches them
 # being written; pages include them by path (see `snippets` in mkdocs.yml).
 GENERATED = Path(os.environ.get("SITE_GENERATED", ROOT / "generated"))
-
-
-def speedups(record: dict) -> dict[str, float]:
-    pairs = zip(record["variants"], group_baselines(record), strict=True)
-    return {v["name"]: speedup(v, b) for v, b in pairs}
-
-
-def compare(results_path: Path, other_path: Path, console: Console) -> int:
-    """Print how far each speedup in ``other_path`` is from the same one in ``results_path``."""
-    try:
-        ours, theirs = results.load(results_path), results.load(other_path)
-    except results.ResultsError as error:
-        console.print(f"[red]Cannot compare: {error}")
-        return 2
-    worst = 0.0
-    for example_id in sorted(ours["examples"].keys() & theirs["examples"].keys()):
-        a = speedups(ours["examples"][example_id])
-        b = speedups(theirs["examples"][example_id])
-        for name in (n for n in a if n in b):
-            change = b[name] / a[name] - 1
-            worst = max(worst, abs(change))
-            print(f"{example_id:24} {name:45} {a[name]:7.2f}× {b[name]:7.2f}× {change:+7.1%}")
-    print(f"Largest difference between speedups: {worst:.1%}")
-    return 0
 
 
 def main(argv=None) -> int:

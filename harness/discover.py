@@ -53,13 +53,34 @@ def companions(path: Path) -> list[Path]:
 def defines_benchmark(path: Path) -> bool:
     try:
         tree = ast.parse(path.read_text(), str(path))
-    except SyntaxError:
-        return True  # let the measurement report the syntax error against this example
+    except (SyntaxError, ValueError, UnicodeDecodeError, OSError):
+        return True  # let the measurement report the problem against this example
     return any(
         isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "BENCHMARK" for t in node.targets)
         for node in tree.body
     )
+
+
+def declared_requirements(path: Path) -> list[str]:
+    """What ``BENCHMARK["requires"]`` lists, read from the source (a literal list), or []."""
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except (SyntaxError, ValueError, UnicodeDecodeError, OSError):
+        return []
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "BENCHMARK" for t in node.targets)
+            and isinstance(node.value, ast.Dict)
+        ):
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "requires":
+                    try:
+                        return list(ast.literal_eval(value))
+                    except ValueError:
+                        return []
+    return []
 
 
 def discover(root: Path = EXAMPLES, only: list[str] | None = None) -> list[Example]:

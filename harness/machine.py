@@ -102,6 +102,80 @@ def example_libraries(example, python: str = sys.executable) -> dict[str, str]:
     return interpreter(python, names)["libraries"]
 
 
+def cpu_quota() -> float | None:
+    """Cores' worth of CPU time a cgroup v2 quota allows this process, or None without one.
+
+    ``cpu.max`` holds "quota period" (microseconds); "max" means no limit. A
+    container started with ``--cpus 1.5`` reads "150000 100000" here.
+    """
+    try:
+        group = next(
+            line[3:]
+            for line in Path("/proc/self/cgroup").read_text().splitlines()
+            if line.startswith("0::")
+        )
+    except (OSError, StopIteration):
+        return None
+    root = Path("/sys/fs/cgroup")
+    folder, limits = root / group.lstrip("/"), []
+    for candidate in (folder, *folder.parents):
+        if not candidate.is_relative_to(root):
+            break
+        try:
+            quota, period = (candidate / "cpu.max").read_text().split()
+        except (OSError, ValueError):
+            continue
+        if quota != "max":
+            limits.append(int(quota) / int(period))
+    return min(limits, default=None)
+
+
+@cache
+def gpu() -> str | None:
+    """The GPU's model and driver, where ``nvidia-smi`` answers."""
+    try:
+        done = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    name, _, driver = done.stdout.strip().splitlines()[0].partition(",")
+    return f"{name.strip()}, driver {driver.strip()}"
+
+
+def cpu_times() -> dict:
+    return psutil.cpu_times()._asdict()
+
+
+def load(since: dict) -> dict:
+    """What else can explain a slow run, between ``since`` (``cpu_times()``) and now.
+
+    The load average (processes wanting a core), the share of time the
+    hypervisor gave this machine's CPUs to others (steal), the CPU frequency
+    where the system reports it, a container's CPU quota, and the GPU.
+    """
+    now = cpu_times()
+    elapsed = sum(now.values()) - sum(since.values())
+    steal = (now.get("steal", 0.0) - since.get("steal", 0.0)) / elapsed if elapsed > 0 else 0.0
+    try:
+        frequency = psutil.cpu_freq()
+    except (OSError, NotImplementedError):
+        frequency = None
+    return {
+        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "cpu_steal": round(steal, 4),
+        "cpu_mhz": round(frequency.current) if frequency and frequency.current else None,
+        "cpu_quota": cpu_quota(),
+        "gpu": gpu(),
+    }
+
+
 def commit() -> str:
     """The short commit hash, with ``+changes`` when the tree has uncommitted edits."""
 

@@ -9,7 +9,7 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
 from harness import laws
-from harness.table import effective_bound, group_baselines, speedup
+from harness.derived import baseline_of, effective_bound, measured, speedup
 
 PALETTES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de", "bar": "#4051b5", "bound": "#e8710a"},
@@ -38,8 +38,8 @@ def svg_of(fig) -> bytes:
 
 
 def speedup_svg(record: dict, palette: dict) -> bytes:
-    variants = record["variants"]
-    baselines = group_baselines(record)
+    variants = [v for v in record["variants"] if measured(v)]
+    baselines = [baseline_of(v, record) for v in variants]
     names = [v["name"] for v in variants]
     speedups = [speedup(v, b) for v, b in zip(variants, baselines, strict=True)]
     # Error bars: the speedup at the first and third quartile of the wall time.
@@ -95,9 +95,10 @@ def scaling_svg(record: dict, palette: dict) -> bytes:
     law = record["scaling"]["law"]
     serial = record["scaling"]["serial_fraction"]
     predicted = laws.amdahl if law == "amdahl" else laws.gustafson
-    baseline = record["variants"][0]
+    variants = [v for v in record["variants"] if measured(v)]
+    baseline = variants[0]
     # The baseline (often a plain loop, no pool) is the reference, not a point on the curve.
-    points = sorted((v["workers"], speedup(v, baseline)) for v in record["variants"][1:])
+    points = sorted((v["workers"] or 1, speedup(v, baseline)) for v in variants[1:])
     top = max(n for n, _ in points)
     curve = [n / 10 for n in range(10, top * 10 + 1)]
     with plt.rc_context(style(record, palette)):
@@ -129,6 +130,8 @@ def scaling_svg(record: dict, palette: dict) -> bytes:
 
 def render_plot(record: dict) -> str:
     """Markdown for both palettes; Material shows the one matching the reader's theme."""
+    if not any(measured(v) for v in record["variants"]):
+        return "<small>No plot: no variant could be measured on this machine.</small>\n"
     lines = []
     for theme, palette in PALETTES.items():
         draw = scaling_svg if record.get("scaling") else speedup_svg

@@ -1,6 +1,6 @@
 """The results file: one versioned JSON document that git ignores.
 
-Layout: ``{"schema": 1, "examples": {"io/threads": RECORD, ...}}``. Each record
+Layout: ``{"schema": 2, "examples": {"io/threads": RECORD, ...}}``. Each record
 is self-contained (machine, Python, libraries, commit, date, profile), so a
 table can say where its numbers came from even when examples were measured on
 different days.
@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 class ResultsError(Exception):

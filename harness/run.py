@@ -24,6 +24,7 @@ from harness.measure import (
     run_worker,
     wait_for_leftovers,
 )
+from harness.noise import NoiseMeter
 
 
 @dataclass(frozen=True)
@@ -148,66 +149,86 @@ def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
     )
 
 
+def measure_variant(
+    example: Example,
+    variant: dict,
+    baseline_result: str | None,
+    profile: Profile,
+    python: str,
+    workdir: Path,
+    progress,
+    task,
+) -> tuple[dict, str]:
+    """Time one variant in ``profile.processes`` fresh interpreters; return its row and result."""
+    runs = []
+    for n in range(profile.processes):
+        progress.update(task, description=f"{example.id} · {variant['name']} · run {n + 1}")
+        job = {
+            "example": str(example.path),
+            "variant": variant["name"],
+            "size": profile.size,
+            "profile": profile.name,
+            "warmups": profile.warmups,
+            "stop": profile.stop(),
+            "baseline": baseline_result,
+            "out": str(workdir / f"{len(list(workdir.glob('*.job')))}"),
+        }
+        try:
+            run = run_variant(job, timeout=profile.timeout, python=python)
+        except VariantFailed as error:
+            message = str(error)
+            if not message.startswith(f"variant {variant['name']!r}"):
+                message = f"variant {variant['name']!r} {message}"
+            raise ExampleFailed(message) from None
+        if run.mismatch:
+            raise ExampleFailed(
+                f"variants disagree: {variant['name']!r} returned something other than the "
+                f"baseline {variant['baseline']!r} ({run.mismatch})"
+            )
+        runs.append(run)
+        progress.advance(task)
+    wall = stats.summarise([s for r in runs for s in r.wall])
+    row = {
+        **variant,
+        "wall": wall,
+        "cpu": stats.summarise([s for r in runs for s in r.cpu]),
+        "peak_rss": max(r.peak_rss for r in runs),
+        "flags": stats.flags(wall),
+    }
+    return row, str(runs[0].result_path)
+
+
 def measure_example(
     example: Example, profile: Profile, python: str, key: str, progress, task
 ) -> dict:
+    since = machine.cpu_times()
     with tempfile.TemporaryDirectory(prefix="harness-") as tmp:
         described = describe(example, profile, python, Path(tmp))
-        names = described["variants"]
-        # Each group (or the whole table, without groups) is compared with its first variant.
-        baselines: dict[str | None, tuple[str, str]] = {}
-        progress.update(task, total=len(names) * profile.processes, completed=0)
+        variants = described["variants"]
+        runnable = [v for v in variants if not v["missing"]]
+        progress.update(task, total=len(runnable) * profile.processes, completed=0)
+        results_of: dict[str, str] = {}  # a baseline's name -> its pickled result
         rows = []
-        for index, (name, group) in enumerate(zip(names, described["groups"], strict=True)):
-            baseline, baseline_result = baselines.get(group, (name, None))
-            if not described["same_result"]:
-                baseline_result = None
-            runs = []
-            for n in range(profile.processes):
-                progress.update(task, description=f"{example.id} · {name} · run {n + 1}")
-                job = {
-                    "example": str(example.path),
-                    "variant": name,
-                    "size": profile.size,
-                    "profile": profile.name,
-                    "warmups": profile.warmups,
-                    "stop": profile.stop(),
-                    "baseline": baseline_result,
-                    "out": str(Path(tmp) / f"variant-{index}-run-{n}"),
-                }
-                try:
-                    run = run_variant(job, timeout=profile.timeout, python=python)
-                except VariantFailed as error:
-                    message = str(error)
-                    if not message.startswith(f"variant {name!r}"):
-                        message = f"variant {name!r} {message}"
-                    raise ExampleFailed(message) from None
-                if run.mismatch:
-                    raise ExampleFailed(
-                        f"variants disagree: {name!r} returned something other than the "
-                        f"baseline {baseline!r} ({run.mismatch})"
-                    )
-                runs.append(run)
-                progress.advance(task)
-            if name == baseline:
-                baselines[group] = (name, str(runs[0].result_path))
-            wall = stats.summarise([s for r in runs for s in r.wall])
+        for variant in variants:
+            if variant["missing"]:
+                progress.console.print(
+                    f"  {example.id} · {variant['name']}: not measured here, "
+                    + "; ".join(variant["missing"])
+                )
+                rows.append(variant)
+                continue
+            compare_with = results_of.get(variant["baseline"]) if described["same_result"] else None
+            row, result = measure_variant(
+                example, variant, compare_with, profile, python, Path(tmp), progress, task
+            )
+            if variant["name"] == variant["baseline"]:
+                results_of[variant["name"]] = result
             # A line per variant as well as the bar: CI logs show no live bar.
             progress.console.print(
-                f"  {example.id} · {name}: median {wall['median']:.4g} s of {wall['runs']} runs"
+                f"  {example.id} · {variant['name']}: median {row['wall']['median']:.4g} s "
+                f"of {row['wall']['runs']} runs"
             )
-            rows.append(
-                {
-                    "name": name,
-                    "group": group,
-                    **runs[0].scaling,
-                    "wall": wall,
-                    "cpu": stats.summarise([s for r in runs for s in r.cpu]),
-                    "peak_rss": max(r.peak_rss for r in runs),
-                    "bound": runs[0].bound,
-                    "flags": stats.flags(wall),
-                }
-            )
+            rows.append(row)
         transcripts = {
             title: run_transcript(example, args, profile, python)
             for title, args in described["transcripts"].items()
@@ -217,9 +238,9 @@ def measure_example(
         "fingerprint": key,
         "profile": profile.name,
         "size": described["size"],
-        "baseline": names[0],
         "efficiency": described["efficiency"],
         "cpu_time": described["cpu_time"],
+        "cost": described["cost"],
         "scaling": described["scaling"],
         "transcripts": transcripts,
         "variants": rows,
@@ -230,7 +251,9 @@ def measure_example(
             "start_method": multiprocessing.get_start_method(),
             "commit": machine.commit(),
             "date": machine.now(),
+            "load": machine.load(since),
         },
+        "noise": None,  # filled in by measure_all, after the reference check that follows
     }
 
 
@@ -252,6 +275,17 @@ def fingerprint_of(example: Example, python: str, examples_root: Path) -> str:
         raise ExampleFailed(f"cannot read it or a module it imports: {error}") from None
 
 
+def summary_of(record: dict) -> str:
+    """'measured 5 variants (fastest: x)', and how many this machine could not run."""
+    timed = [v for v in record["variants"] if not v["missing"]]
+    said = f"measured {len(timed)} variants"
+    if timed:
+        said += f" (fastest: {min(timed, key=lambda v: v['wall']['median'])['name']})"
+    if len(timed) < len(record["variants"]):
+        said += f"; {len(record['variants']) - len(timed)} not measured here"
+    return said
+
+
 def measure_if_changed(
     example: Example,
     profile: Profile,
@@ -261,11 +295,14 @@ def measure_if_changed(
     force: bool,
     progress,
     task,
+    meter: NoiseMeter,
 ) -> dict | None:
     """A new record for the example, or None when the stored one still stands."""
     key = fingerprint_of(example, python, examples_root)
     if not force and is_fresh(data["examples"].get(example.id), key, profile):
         return None
+    if not meter.medians:
+        meter.check()  # the run's first reference, before anything is measured
     return measure_example(example, profile, python, key, progress, task)
 
 
@@ -288,6 +325,7 @@ def measure_all(
     """
     console = console or Console(stderr=True)
     become_subreaper()
+    meter = NoiseMeter(repeats=3 if profile.name == "smoke" else 5)
     data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
     failed = []
     columns = (
@@ -302,7 +340,7 @@ def measure_all(
             task = progress.add_task(example.id, total=None)
             try:
                 record = measure_if_changed(
-                    example, profile, python, examples_root, data, force, progress, task
+                    example, profile, python, examples_root, data, force, progress, task, meter
                 )
             except ExampleFailed as error:
                 failed.append(example.id)
@@ -320,13 +358,13 @@ def measure_all(
                     date = data["examples"][example.id]["environment"]["date"]
                     console.print(f"{prefix}: unchanged since {date}, kept")
                 else:
+                    # The machine's noise around this example: the reference before it
+                    # (the run's first check, or the one after the previous example) and after.
+                    meter.check()
+                    record["noise"] = meter.summary()
                     data["examples"][example.id] = record
                     results.save(data, results_path)  # after each example: a crash loses nothing
-                    best = min(record["variants"], key=lambda v: v["wall"]["median"])
-                    console.print(
-                        f"{prefix}: measured {len(record['variants'])} variants "
-                        f"(fastest: {best['name']})"
-                    )
+                    console.print(f"{prefix}: {summary_of(record)}")
             finally:
                 progress.remove_task(task)
             if after_each:

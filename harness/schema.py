@@ -1,35 +1,80 @@
-"""Read and check an example's ``BENCHMARK`` table, in one place.
+"""Read and check an example's ``BENCHMARK`` table, in one place, and turn it into records.
 
 Standard library only: the worker imports it inside the interpreter that runs
-the example (which may be a bare free-threaded build). A mistake in the table
-becomes one ``BenchmarkError`` sentence that names the key and, where one is
-obvious, the fix; never a traceback from the harness's own code.
+the example (which may be a bare free-threaded build). Everything downstream
+(measuring, tables, plots, claims) uses the plain ``Variant`` records made
+here, never the table itself. A mistake in the table becomes one
+``BenchmarkError`` sentence that names the key and, where one is obvious, the
+fix; never a traceback from the harness's own code.
+
+The table (see CONTRIBUTING.md)::
+
+    BENCHMARK = {
+        "workload": make_input,                  # size's keywords -> the input
+        "variants": {
+            "sequential": sequential,            # a function of the input, or
+            "4 processes": {"run": f, "workers": 4},   # a function and facts about it
+            "NumPy": {"one thread": g, ...},     # a group, with its own baseline
+        },
+        "sizes": {"smoke": {...}, "quick": {...}, "full": {...}},
+        # optional: requires, efficiency, bound, work, rel_tol, scaling,
+        # same_result, cpu_time, cost, transcripts
+    }
 """
 
 import difflib
 from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+
+from harness import requirements
 
 REQUIRED = ("workload", "variants", "sizes")
 # Every key the harness reads, and what it is, for the error messages.
 KEYS = {
     "workload": "a function that makes the input from one of the sizes",
-    "variants": "name -> function, or group name -> {name -> function}",
+    "variants": "name -> function, or name -> {'run': function, ...}, or group -> such a map",
     "sizes": "size name -> keyword arguments for the workload",
-    "efficiency": "True adds speedup ÷ cores",
-    "bound": "f(variant, size) -> the least seconds a variant can take",
+    "requires": "what every variant needs, such as ['gpu']",
+    "efficiency": "True adds speedup ÷ workers (or ÷ cores)",
+    "bound": "f(size, workers) -> the least seconds a variant can take",
+    "work": "f(size, workers) -> the work a variant does (weak scaling)",
     "rel_tol": "how closely floating-point results must agree",
-    "workers": "f(variant) -> the workers it uses",
-    "scaling": "a scaling law to compare with",
+    "scaling": "{'law': 'amdahl' or 'gustafson', 'serial_fraction': f(size)}",
     "same_result": "False when variants solve different problems",
     "cpu_time": "False when a variant's workers outlive its timed call",
+    "cost": "True adds CPU-seconds and the price of the run on a rented machine",
     "transcripts": "title -> arguments to run the script with",
 }
-SCALING_KEYS = ("law", "workers", "work", "serial_fraction")
+VARIANT_KEYS = {
+    "run": "the function to time, called with the workload's input",
+    "workers": "how many workers (processes, threads, requests in flight) it uses",
+    "bound": "f(size) -> the least seconds it can take",
+    "work": "f(size) -> the work it does (weak scaling)",
+    "requires": "what it needs, such as ['c-compiler']",
+}
+SCALING_KEYS = ("law", "serial_fraction")
 LAWS = ("amdahl", "gustafson")
 
 
 class BenchmarkError(Exception):
     """The ``BENCHMARK`` table is malformed; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One row of a table, as the harness knows it before measuring."""
+
+    name: str  # "group: name" inside a group
+    group: str | None
+    baseline: str  # the row it is compared with: the first of its group that can run
+    workers: int | None  # None: the example does not count them
+    work: float | None  # weak scaling: the work done, in the example's units
+    bound: float | None  # the least seconds it can take, if the example knows
+    requires: tuple[str, ...]
+    missing: tuple[str, ...]  # why it cannot run on this machine; empty if it can
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 def suggestion(key: str, known) -> str:
@@ -41,6 +86,16 @@ def check_keys(table: Mapping, known, where: str) -> None:
     for key in table:
         if key not in known:
             raise BenchmarkError(f"unknown key {key!r} in {where}{suggestion(str(key), known)}")
+
+
+def check_requires(value, where: str) -> None:
+    if not isinstance(value, list | tuple) or not all(isinstance(r, str) for r in value):
+        raise BenchmarkError(f"{where} must be a list of strings, such as ['gpu']")
+    for requirement in value:
+        try:
+            requirements.missing(requirement)
+        except requirements.UnknownRequirement as error:
+            raise BenchmarkError(f"{where}: {error}") from None
 
 
 def check(benchmark) -> None:
@@ -58,9 +113,11 @@ def check(benchmark) -> None:
         raise BenchmarkError("BENCHMARK['workload'] must be a function")
     check_sizes(benchmark["sizes"])
     check_variants(benchmark["variants"])
-    for key in ("bound", "workers"):
+    for key in ("bound", "work"):
         if key in benchmark and not callable(benchmark[key]):
             raise BenchmarkError(f"BENCHMARK[{key!r}] must be a function ({KEYS[key]})")
+    if "requires" in benchmark:
+        check_requires(benchmark["requires"], "BENCHMARK['requires']")
     if "scaling" in benchmark:
         check_scaling(benchmark["scaling"])
     transcripts = benchmark.get("transcripts", {})
@@ -88,6 +145,32 @@ def check_sizes(sizes) -> None:
             )
 
 
+def is_variant(value) -> bool:
+    """A variant: a function, or a dict that names its function under "run"."""
+    return callable(value) or (isinstance(value, Mapping) and "run" in value)
+
+
+def check_variant(name: str, value) -> None:
+    if callable(value):
+        return
+    if not isinstance(value, Mapping):
+        raise BenchmarkError(
+            f"variant {name!r} is {type(value).__name__}, not a function "
+            "that takes the workload's input"
+        )
+    check_keys(value, VARIANT_KEYS, f"variant {name!r}")
+    if not callable(value["run"]):
+        raise BenchmarkError(f"variant {name!r}: 'run' must be a function")
+    workers = value.get("workers")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise BenchmarkError(f"variant {name!r}: 'workers' must be a whole number, 1 or more")
+    for key in ("bound", "work"):
+        if key in value and not (callable(value[key]) or isinstance(value[key], int | float)):
+            raise BenchmarkError(f"variant {name!r}: {key!r} must be a number or f(size)")
+    if "requires" in value:
+        check_requires(value["requires"], f"variant {name!r}: 'requires'")
+
+
 def check_variants(variants) -> None:
     if not isinstance(variants, Mapping) or not variants:
         raise BenchmarkError(
@@ -95,16 +178,13 @@ def check_variants(variants) -> None:
             "and have at least one"
         )
     for name, value in variants.items():
-        inner = value.items() if isinstance(value, Mapping) else [(None, value)]
-        if isinstance(value, Mapping) and not value:
+        if is_variant(value) or not isinstance(value, Mapping):
+            check_variant(name, value)
+            continue
+        if not value:
             raise BenchmarkError(f"group {name!r} in BENCHMARK['variants'] has no variants")
-        for inner_name, function in inner:
-            if not callable(function):
-                shown = name if inner_name is None else f"{name}: {inner_name}"
-                raise BenchmarkError(
-                    f"variant {shown!r} is {type(function).__name__}, not a function "
-                    "that takes the workload's input"
-                )
+        for inner, inner_value in value.items():
+            check_variant(f"{name}: {inner}", inner_value)
 
 
 def check_scaling(scaling) -> None:
@@ -116,9 +196,8 @@ def check_scaling(scaling) -> None:
             f"BENCHMARK['scaling']['law'] must be one of {', '.join(map(repr, LAWS))}, "
             f"not {scaling.get('law')!r}"
         )
-    for key in ("workers", "serial_fraction"):
-        if not callable(scaling.get(key)):
-            raise BenchmarkError(f"BENCHMARK['scaling'][{key!r}] must be a function")
+    if not callable(scaling.get("serial_fraction")):
+        raise BenchmarkError("BENCHMARK['scaling']['serial_fraction'] must be a function")
 
 
 def size_for(benchmark, size_name: str, profile_name: str) -> dict:
@@ -132,28 +211,60 @@ def size_for(benchmark, size_name: str, profile_name: str) -> dict:
     return dict(sizes[size_name])
 
 
-def flat_variants(benchmark) -> dict[str, tuple[str | None, Callable]]:
-    """Every variant by its name in the results, with the group it belongs to (or None).
-
-    A group (``{"NumPy": {"one thread": f, "2 threads": g}}``) is compared with
-    its own first variant.
-    """
-    flat = {}
+def entries(benchmark) -> list[tuple[str, str | None, Mapping | Callable]]:
+    """(name, group, declaration) for every variant, in the table's order."""
+    found = []
     for name, value in benchmark["variants"].items():
-        if isinstance(value, Mapping):
-            flat.update({f"{name}: {inner}": (name, fn) for inner, fn in value.items()})
+        if is_variant(value):
+            found.append((name, None, value))
         else:
-            flat[name] = (None, value)
-    return flat
+            found += [(f"{name}: {inner}", name, v) for inner, v in value.items()]
+    return found
+
+
+def function_of(declaration) -> Callable:
+    return declaration if callable(declaration) else declaration["run"]
+
+
+def evaluated(value, *args):
+    """A number declared directly, or computed by a function of the size."""
+    if value is None:
+        return None
+    return float(value(*args)) if callable(value) else float(value)
+
+
+def variants(benchmark, size: dict) -> list[tuple[Variant, Callable]]:
+    """Every variant's record, with the function to time it; the table must be checked."""
+    shared = tuple(benchmark.get("requires", ()))
+    made, baselines = [], {}
+    for name, group, declaration in entries(benchmark):
+        facts = {} if callable(declaration) else declaration
+        workers = facts.get("workers")
+        needs = shared + tuple(facts.get("requires", ()))
+        missing = tuple(requirements.unmet(needs))
+        if not missing:
+            baselines.setdefault(group, name)
+        bound = evaluated(facts.get("bound"), size)
+        if bound is None and "bound" in benchmark:
+            bound = evaluated(benchmark["bound"], size, workers or 1)
+        work = evaluated(facts.get("work"), size)
+        if work is None and "work" in benchmark:
+            work = evaluated(benchmark["work"], size, workers or 1)
+        made.append((name, group, workers, work, bound, needs, missing, function_of(declaration)))
+    return [
+        (
+            Variant(name, group, baselines.get(group, name), workers, work, bound, needs, missing),
+            function,
+        )
+        for name, group, workers, work, bound, needs, missing, function in made
+    ]
 
 
 def unsendable(variant: str, result) -> str:
     """Why a variant's result cannot be pickled back to the harness, in one sentence."""
     kind = type(result).__name__
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    lazy = kind in {"generator", "map", "filter", "zip", "range_iterator"} or kind.endswith(
-        "iterator"
-    )
+    lazy = kind in {"generator", "map", "filter", "zip"} or kind.endswith("iterator")
     fix = (
         "return a list"
         if lazy

@@ -1,9 +1,17 @@
-"""Render one example's record as a Markdown table with a footer saying where it ran."""
+"""Render one example's record as a Markdown table with a footer saying where it ran.
+
+A table is a list of column definitions (header, when it applies, cell); the
+numbers in the cells come from ``derived``. A page shows the main columns;
+every column is in the full table under it, which a reader opens on demand.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness import laws
+from harness import derived, laws
+from harness.derived import baseline_of, measured, speedup
+
+NOT_SIGNIFICANT = "not significant here"
 
 
 def duration(seconds: float) -> str:
@@ -16,32 +24,8 @@ def memory(nbytes: int) -> str:
     return f"{nbytes / 2**20:.0f} MiB" if nbytes else "–"
 
 
-def effective_bound(variant: dict, baseline: dict) -> float | None:
-    """The example's floor for this variant, but never below the CPU work it must do.
-
-    The floor is the waiting a variant cannot avoid (say requests × latency ÷
-    workers). The CPU work runs one thread at a time under the GIL, so no
-    number of threads makes it shorter: it is the smaller of this variant's
-    CPU time and the baseline's (a pool of threads may spend more CPU than
-    the work needs; another library, such as aiohttp, may need less).
-    """
-    if variant.get("bound") is None:
-        return None
-    return max(variant["bound"], min(variant["cpu"]["median"], baseline["cpu"]["median"]))
-
-
-def group_baselines(record: dict) -> list[dict]:
-    """For each variant, the row it is compared with: the first of its group."""
-    first = {}
-    for v in record["variants"]:
-        first.setdefault(v.get("group"), v)
-    return [first[v.get("group")] for v in record["variants"]]
-
-
-def speedup(variant: dict, baseline: dict) -> float:
-    """How many times faster than the baseline; scaled by the work done, when it grows."""
-    work = variant.get("work", 1) / baseline.get("work", 1)
-    return work * baseline["wall"]["median"] / variant["wall"]["median"]
+def percent(share: float) -> str:
+    return f"{share * 100:.0f} %" if share >= 0.01 else f"{share * 100:.1f} %"
 
 
 def where(record: dict) -> str:
@@ -49,26 +33,41 @@ def where(record: dict) -> str:
     env = record["environment"]
     hw, py = env["hardware"], env["python"]
     build = "free-threaded" if py["free_threaded"] else "with the GIL"
+    load = env.get("load", {})
+    quota = f", a CPU quota of {load['cpu_quota']:g} cores" if load.get("cpu_quota") else ""
+    gpu = f"; GPU {load['gpu']}" if load.get("gpu") else ""
     return (
-        f"{hw['cpu']}, {hw['usable_cores']} usable of {hw['logical_cores']} logical cores, "
-        f"{hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}; Python {py['version']} ({build}); "
-        f"commit {env['commit']}, {env['date'][:10]}."
+        f"{hw['cpu']}, {hw['usable_cores']} usable of {hw['logical_cores']} logical cores"
+        f"{quota}, {hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}{gpu}; "
+        f"Python {py['version']} ({build}); commit {env['commit']}, {env['date'][:10]}."
+    )
+
+
+def noise_line(record: dict) -> str:
+    band = derived.noise_band(record)
+    if band is None:
+        return ""
+    return (
+        f" Noise on this machine during this run: ±{percent(band)} (a reference workload "
+        f"timed {record['noise']['checks']} times); speedups within it are marked "
+        f"*{NOT_SIGNIFICANT}*."
     )
 
 
 def footer(record: dict) -> str:
-    runs = sorted({v["wall"]["runs"] for v in record["variants"]})
+    timed = [v for v in record["variants"] if measured(v)]
+    runs = sorted({v["wall"]["runs"] for v in timed}) or [0]
     counted = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]} to {runs[-1]}"
     size = ", ".join(f"{k}={v}" for k, v in record["size"].items())
     return (
         f"<small>{record['profile'].capitalize()} profile, {size}; median of "
-        f"{counted} runs per variant. {where(record)}</small>"
+        f"{counted} runs per variant.{noise_line(record)} {where(record)}</small>"
     )
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: its header, when it applies, and its cell for a row.
+    """One column of a table: its header, when it applies, and its cell for a measured row.
 
     ``main`` columns make the table a page shows; every column appears in the
     full table under it, which a reader opens on demand.
@@ -88,19 +87,27 @@ def has_bound(record: dict) -> bool:
     return any(v.get("bound") is not None for v in record["variants"])
 
 
-def counts_workers(record: dict) -> bool:
-    return any("workers" in v for v in record["variants"])
+def wants_cost(record: dict) -> bool:
+    return record.get("cost", False)
 
 
 def efficiency_header(record: dict) -> str:
-    cores = record["environment"]["hardware"]["usable_cores"]
-    return "Speedup ÷ workers" if counts_workers(record) else f"Speedup ÷ {cores} cores"
+    if derived.counts_workers(record):
+        return "Speedup ÷ workers"
+    return f"Speedup ÷ {record['environment']['hardware']['usable_cores']} cores"
 
 
 def efficiency_cell(v: dict, baseline: dict, record: dict) -> str:
-    cores = record["environment"]["hardware"]["usable_cores"]
-    workers = v.get("workers", 1) if counts_workers(record) else cores
-    return "–" if workers < 2 else f"{speedup(v, baseline) / workers:.2f}"
+    value = derived.efficiency(v, baseline, record)
+    return "–" if value is None else f"{value:.2f}"
+
+
+def speedup_cell(v: dict, baseline: dict, record: dict) -> str:
+    ratio = speedup(v, baseline)
+    shown = f"{ratio:.2f}×"
+    if v["name"] != baseline["name"] and derived.within_noise(ratio, record):
+        shown += f" *({NOT_SIGNIFICANT})*"
+    return shown
 
 
 def cpu_cell(v: dict, baseline: dict, record: dict) -> str:
@@ -108,10 +115,30 @@ def cpu_cell(v: dict, baseline: dict, record: dict) -> str:
 
 
 def bound_cells(v: dict, baseline: dict) -> tuple[str, str]:
-    bound = effective_bound(v, baseline)
+    bound = derived.effective_bound(v, baseline)
     if bound is None:
         return "–", "–"
     return duration(bound), f"{v['wall']['median'] / bound:.2f}"
+
+
+def dollars(amount: float) -> str:
+    return f"${amount:.3f}" if amount >= 0.01 else f"${amount:.4f}"
+
+
+def cost_header(record: dict) -> str:
+    return "Cost per 1,000 runs"
+
+
+def cost_cell(v: dict, baseline: dict, record: dict) -> str:
+    machine = derived.machine_for(derived.cores_used(v, record))
+    return f"{dollars(1000 * derived.dollars_per_run(v, record))} ({machine['name']})"
+
+
+def cpu_seconds_cell(v: dict, baseline: dict, record: dict) -> str:
+    if not record.get("cpu_time", True):
+        return "–"
+    total = 1000 * derived.cpu_seconds(v)
+    return f"{total:,.0f}" if total >= 100 else f"{total:.3g}"
 
 
 def law_of(record: dict):
@@ -127,7 +154,7 @@ def is_law(name: str) -> Callable[[dict], bool]:
 
 
 def karp_flatt_cell(v: dict, baseline: dict, record: dict) -> str:
-    implied = laws.karp_flatt(speedup(v, baseline), v["workers"])
+    implied = derived.karp_flatt(v, baseline)
     return "–" if implied is None else f"{implied:.3f}"
 
 
@@ -141,9 +168,13 @@ RUNS = Column(lambda r: "Runs", always, lambda v, b, r: str(v["wall"]["runs"]), 
 FASTEST = Column(
     lambda r: "Fastest run", always, lambda v, b, r: duration(v["wall"]["min"]), main=False
 )
-SPEEDUP = Column(lambda r: "Speedup", always, lambda v, b, r: f"{speedup(v, b):.2f}×")
+SPEEDUP = Column(lambda r: "Speedup", always, speedup_cell)
 CPU = Column(lambda r: "CPU time", always, cpu_cell)
 MEMORY = Column(lambda r: "Peak memory", always, lambda v, b, r: memory(v["peak_rss"]), main=False)
+COST = [
+    Column(lambda r: "CPU-seconds per 1,000 runs", wants_cost, cpu_seconds_cell),
+    Column(cost_header, wants_cost, cost_cell),
+]
 
 COLUMNS = [
     NAME,
@@ -153,6 +184,7 @@ COLUMNS = [
     Column(efficiency_header, lambda r: r.get("efficiency", False), efficiency_cell),
     Column(lambda r: "Bound", has_bound, lambda v, b, r: bound_cells(v, b)[0], main=False),
     Column(lambda r: "Median ÷ bound", has_bound, lambda v, b, r: bound_cells(v, b)[1]),
+    *COST,
     RUNS,
     FASTEST,
     MEMORY,
@@ -162,29 +194,40 @@ COLUMNS = [
 # problem grows with the workers), measured against the law's prediction.
 SCALING_COLUMNS = [
     NAME,
-    Column(lambda r: "Workers", always, lambda v, b, r: str(v["workers"])),
+    Column(lambda r: "Workers", always, lambda v, b, r: str(v["workers"] or 1)),
     MEDIAN,
     Column(
         lambda r: "Work",
         is_law("gustafson"),
-        lambda v, b, r: f"{v['work'] / b['work']:.2g}×",
+        lambda v, b, r: f"{(v['work'] or 1) / (b['work'] or 1):.2g}×",
         main=False,
     ),
     Column(
         lambda r: "Scaled speedup" if r["scaling"]["law"] == "gustafson" else "Speedup",
         always,
-        lambda v, b, r: f"{speedup(v, b):.2f}×",
+        speedup_cell,
     ),
     Column(
         lambda r: f"{r['scaling']['law'].capitalize()}, s = {serial_of(r):.2f}",
         always,
-        lambda v, b, r: f"{law_of(r)(serial_of(r), v['workers']):.2f}×",
+        lambda v, b, r: f"{law_of(r)(serial_of(r), v['workers'] or 1):.2f}×",
     ),
     Column(lambda r: "Karp–Flatt serial fraction", is_law("amdahl"), karp_flatt_cell),
     CPU,
+    *COST,
     RUNS,
     MEMORY,
 ]
+
+
+def row(v: dict, used: list[Column], record: dict) -> str:
+    if not measured(v):
+        reason = "not measured here: " + "; ".join(v["missing"])
+        cells = [shown_name(v), reason] + ["–"] * (len(used) - 2)
+    else:
+        baseline = baseline_of(v, record)
+        cells = [c.cell(v, baseline, record) for c in used]
+    return "| " + " | ".join(cells) + " |"
 
 
 def markdown_table(record: dict, columns: list[Column], indent: str = "") -> str:
@@ -192,25 +235,38 @@ def markdown_table(record: dict, columns: list[Column], indent: str = "") -> str
     lines = [
         "| " + " | ".join(c.header(record) for c in used) + " |",
         "|" + "---|" + "---:|" * (len(used) - 1),
+        *(row(v, used, record) for v in record["variants"]),
     ]
-    for v, baseline in zip(record["variants"], group_baselines(record), strict=True):
-        lines.append("| " + " | ".join(c.cell(v, baseline, record) for c in used) + " |")
     return "\n".join(indent + line for line in lines)
+
+
+def cost_note(record: dict) -> str:
+    if not wants_cost(record):
+        return ""
+    prices = derived.prices()
+    return (
+        f"\n\n<small>Cost: the median wall time on a rented machine with as many vCPUs as the "
+        f"variant's workers, at {prices['currency']} on-demand prices of {prices['date']} "
+        f"({prices['source']}). CPU-seconds are what per-CPU-second billing charges.</small>"
+    )
 
 
 def render_table(record: dict) -> str:
     """The table a page includes: the main columns, then every column on demand, then where.
 
     Speedups are against the first variant of each group (or of the table).
-    Examples that set ``efficiency`` get speedup ÷ cores (or ÷ the variant's
-    workers), examples with a ``bound`` how close each variant came to it,
-    scaling examples their law's prediction and the Karp–Flatt fraction.
+    Examples that set ``efficiency`` get speedup ÷ workers (or ÷ cores),
+    examples with a ``bound`` how close each variant came to it, ``cost`` the
+    price of a run, scaling examples their law's prediction and the Karp–Flatt
+    fraction. A variant whose requirements this machine lacks gets a row that
+    says so.
     """
     columns = SCALING_COLUMNS if record.get("scaling") else COLUMNS
     return (
         markdown_table(record, [c for c in columns if c.main])
         + '\n\n??? note "All columns: runs, peak memory and more"\n\n'
         + markdown_table(record, columns, indent="    ")
+        + cost_note(record)
         + "\n\n"
         + footer(record)
         + "\n"
@@ -218,7 +274,7 @@ def render_table(record: dict) -> str:
 
 
 def shown_name(variant: dict) -> str:
-    return variant["name"] + "".join(f" ⚠ *{flag}*" for flag in variant["flags"])
+    return variant["name"] + "".join(f" ⚠ *{flag}*" for flag in variant.get("flags", []))
 
 
 def render_transcript(record: dict, transcript: dict) -> str:

@@ -94,25 +94,6 @@ def cpu_seconds() -> float:
     return own + children.ru_utime + children.ru_stime
 
 
-def scaling_facts(benchmark, variant, size) -> dict:
-    """The workers a variant used (and, scaling, the work it did), if the example says."""
-    scaling = benchmark.get("scaling")
-    if scaling is None:
-        workers = benchmark.get("workers")
-        return {} if workers is None else {"workers": int(workers(variant))}
-    work = scaling.get("work")
-    return {
-        "workers": int(scaling["workers"](variant)),
-        "work": 1.0 if work is None else float(work(variant, size)),
-    }
-
-
-def lower_bound(benchmark, variant, size):
-    """The example's own floor for this variant, if it declares one."""
-    bound = benchmark.get("bound")
-    return None if bound is None else float(bound(variant, size))
-
-
 def difference(a, b, rel_tol, where="result"):
     """Where ``a`` and ``b`` first differ, or None when they agree.
 
@@ -191,7 +172,7 @@ def run(job: dict):
     benchmark = module.BENCHMARK
     schema.check(benchmark)
     size = schema.size_for(benchmark, job["size"], job["profile"])
-    _, variant = schema.flat_variants(benchmark)[job["variant"]]
+    variant = next(f for v, f in schema.variants(benchmark, size) if v.name == job["variant"])
     workload = benchmark["workload"](**size)
     # A workload may be a context manager (a server to start and stop) or plain data.
     entered = hasattr(workload, "__enter__")
@@ -209,36 +190,27 @@ def run(job: dict):
     finally:
         if entered:
             workload.__exit__(*sys.exc_info())
-    report = {
-        "wall": walls,
-        "cpu": cpus,
-        "bound": lower_bound(benchmark, variant, size),
-        **scaling_facts(benchmark, variant, size),
-    }
-    return report, result, benchmark
+    return {"wall": walls, "cpu": cpus}, result, benchmark
 
 
 def describe(job: dict) -> dict:
-    """What the parent needs to plan the runs: the variants, in order, and the sizes."""
+    """What the parent needs to plan the runs: every variant's record, and the example's facts."""
     benchmark = load_example(Path(job["example"])).BENCHMARK
     built = python_build()  # after the example's imports, which may turn the GIL back on
     schema.check(benchmark)
     size = schema.size_for(benchmark, job["size"], job["profile"])
-    flat = schema.flat_variants(benchmark)
     scaling = benchmark.get("scaling")
     return {
-        "variants": list(flat),
-        "groups": [group for group, _ in flat.values()],
+        "variants": [v.as_dict() for v, _ in schema.variants(benchmark, size)],
         "python": built,
         "size": size,
         "efficiency": bool(benchmark.get("efficiency", False)),
         # False where the work runs in processes that outlive each timed call (a pool
         # the workload started): their CPU time is counted only when they are reaped.
         "cpu_time": bool(benchmark.get("cpu_time", True)),
+        "cost": bool(benchmark.get("cost", False)),
         "same_result": bool(benchmark.get("same_result", True)),
-        "transcripts": {
-            title: list(args) for title, args in benchmark.get("transcripts", {}).items()
-        },
+        "transcripts": {t: list(args) for t, args in benchmark.get("transcripts", {}).items()},
         "scaling": None
         if scaling is None
         else {"law": scaling["law"], "serial_fraction": float(scaling["serial_fraction"](size))},

@@ -1,10 +1,11 @@
 """What the curriculum's examples promise their readers, checked by running them."""
 
-import shutil
 import sys
 
 import pytest
 from test_examples import run_script
+
+from harness import requirements
 
 
 def timed_lines(stdout: str, suffix: str) -> list[str]:
@@ -51,7 +52,9 @@ def test_gil_example_names_the_build_and_skips_interpreters_before_3_14():
     assert skipped == (sys.version_info < (3, 14))
 
 
-@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler on this machine")
+@pytest.mark.skipif(
+    bool(requirements.missing("c-compiler")), reason=str(requirements.missing("c-compiler"))
+)
 def test_distances_in_c_agree_with_numba():
     run = run_script("jit/distances.py", "--n", "300")
     assert run.returncode == 0, run.stderr

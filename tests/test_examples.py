@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from harness.discover import defines_benchmark
+from harness import requirements
+from harness.discover import declared_requirements, defines_benchmark
 
 EXAMPLES = ROOT / "examples"
 
@@ -58,6 +59,11 @@ def run_script(relative, *args, timeout=180, env=None):
 def test_example_runs_and_prints_what_it_measured(relative, tmp_path):
     if relative in SKIP:
         pytest.skip(SKIP[relative])
+    # An example that needs what this machine lacks (a GPU) is skipped with the reason
+    # its table gives: the same check, the same words.
+    unmet = requirements.unmet(declared_requirements(EXAMPLES / relative))
+    if unmet:
+        pytest.skip(f"{relative} {'; '.join(unmet)}")
     if relative in ARGUMENTS:
         args = [a.replace("{tmp}", str(tmp_path)) for a in ARGUMENTS[relative]]
     else:
@@ -70,12 +76,12 @@ def test_example_runs_and_prints_what_it_measured(relative, tmp_path):
     assert run.stdout.strip(), f"{relative} printed nothing"
 
 
-def test_every_example_has_a_docstring_and_a_script_header():
-    for relative in scripts():
-        source = (EXAMPLES / relative).read_text()
-        assert source.startswith("# /// script\n"), f"{relative}: no PEP 723 header"
-        assert ast.get_docstring(ast.parse(source)), f"{relative}: no docstring on top"
-        assert 'if __name__ == "__main__":' in source, f"{relative}: no main guard"
+@pytest.mark.parametrize("relative", list(scripts()))
+def test_example_has_a_docstring_a_script_header_and_a_main_guard(relative):
+    source = (EXAMPLES / relative).read_text()
+    assert source.startswith("# /// script\n"), f"{relative}: no PEP 723 header"
+    assert ast.get_docstring(ast.parse(source)), f"{relative}: no docstring on top"
+    assert 'if __name__ == "__main__":' in source, f"{relative}: no main guard"
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver", "fork"])
@@ -122,15 +128,20 @@ def test_scripts_listed_here_exist():
     assert all(Path(EXAMPLES / r).exists() for r in known)
 
 
-def test_every_snippet_section_is_opened_and_closed_once():
+SOURCES = sorted(
+    p.relative_to(EXAMPLES).as_posix()
+    for p in EXAMPLES.rglob("*")
+    if p.suffix in {".py", ".c"} and "/." not in p.as_posix()
+)
+
+
+@pytest.mark.parametrize("relative", SOURCES)
+def test_example_snippet_sections_are_opened_and_closed_once(relative):
     """A section left open makes the page include the rest of the file; the build won't say."""
     import re
     from collections import Counter
 
-    for path in sorted(EXAMPLES.rglob("*")):
-        if path.suffix not in {".py", ".c"} or "/." in path.as_posix():
-            continue
-        markers = re.findall(r"--8<-- \[(start|end):([\w-]+)\]", path.read_text())
-        starts = Counter(name for kind, name in markers if kind == "start")
-        ends = Counter(name for kind, name in markers if kind == "end")
-        assert starts == ends and set(starts.values()) <= {1}, f"{path.name}: {starts} {ends}"
+    markers = re.findall(r"--8<-- \[(start|end):([\w-]+)\]", (EXAMPLES / relative).read_text())
+    starts = Counter(name for kind, name in markers if kind == "start")
+    ends = Counter(name for kind, name in markers if kind == "end")
+    assert starts == ends and set(starts.values()) <= {1}, f"{relative}: {starts} {ends}"

@@ -9,6 +9,7 @@ import time
 import psutil
 import pytest
 from conftest import FIXTURES, ROOT, harness
+from factories import not_measured, record, variant
 
 from harness import results, stats
 from harness.discover import discover
@@ -231,51 +232,54 @@ def test_rendered_table_has_a_row_per_variant_speedups_and_a_footer(fixture_exam
 
 
 def test_bound_and_efficiency_columns_appear_when_an_example_asks():
-    record = {
-        "id": "x",
-        "profile": "quick",
-        "size": {"n": 1},
-        "efficiency": True,
-        "variants": [
-            {
-                "name": "one",
-                "wall": stats.summarise([2.0]),
-                "cpu": stats.summarise([0.5]),
-                "peak_rss": 2**20,
-                "bound": 1.0,
-                "flags": [],
-            },
-            {
-                "name": "four",
-                "wall": stats.summarise([1.0]),
-                "cpu": stats.summarise([0.5]),
-                "peak_rss": 2**20,
-                "bound": 0.25,
-                "flags": ["unstable"],
-            },
-        ],
-        "environment": {
-            "hardware": {
-                "cpu": "Test CPU",
-                "usable_cores": 2,
-                "logical_cores": 4,
-                "memory_bytes": 2**33,
-                "os": "Linux x86_64",
-            },
-            "python": {"version": "3.13.0", "free_threaded": True},
-            "commit": "abc1234",
-            "date": "2026-01-01T00:00:00+00:00",
-        },
-    }
-    table = render_table(record)
+    one = variant("one", 2.0, 0.5, bound=1.0, workers=1)
+    four = variant("four", 1.0, 0.5, baseline="one", bound=0.25, workers=2, flags=["unstable"])
+    table = render_table(record([one, four], efficiency=True))
     main, every = table.split("??? note")
-    assert "| CPU time | Speedup ÷ 2 cores | Median ÷ bound |" in main
+    assert "| CPU time | Speedup ÷ workers | Median ÷ bound |" in main
     # The second variant's floor (0.25 s) is below the baseline's CPU time (0.5 s): the GIL wins.
     assert "| four ⚠ *unstable* | 1.00 s ± 0 ms | 2.00× | 500 ms | 1.00 | 2.00 |" in main
     # Every column, on demand: the bound itself, runs, the fastest run and peak memory.
     assert "| Bound | Median ÷ bound | Runs | Fastest run | Peak memory |" in every
     assert "| 500 ms | 2.00 | 1 | 1.00 s | 1 MiB |" in every
     assert "Python 3.13.0 (free-threaded); commit abc1234, 2026-01-01." in table
+
+
+def test_a_speedup_within_the_noise_is_marked_and_the_footer_states_the_noise():
+    noise = {"band": 0.08, "checks": 15, "reference_median": 0.04}
+    rows = [
+        variant("base", 1.0),
+        variant("same", 0.95, baseline="base"),  # 1.05×: within ±8 %
+        variant("faster", 0.5, baseline="base"),  # 2×: beyond it
+    ]
+    table = render_table(record(rows, noise=noise))
+    assert "| same | 950 ms ± 0 ms | 1.05× *(not significant here)* |" in table
+    assert "| faster | 500 ms ± 0 ms | 2.00× |" in table
+    assert "| base | 1.00 s ± 0 ms | 1.00× |" in table  # the baseline is not marked
+    assert "Noise on this machine during this run: ±8 % (a reference workload timed 15 times)" in (
+        table
+    )
+
+
+def test_a_variant_this_machine_cannot_run_gets_a_row_that_says_why():
+    rows = [variant("NumPy", 1.0), not_measured("CuPy", "needs an NVIDIA GPU", "NumPy")]
+    table = render_table(record(rows))
+    assert "| CuPy | not measured here: needs an NVIDIA GPU | – | – |" in table
+
+
+def test_cost_columns_price_the_cores_a_variant_used():
+    rows = [
+        variant("loop", 2.0, workers=1),
+        variant("2 processes", 1.25, 2.4, baseline="loop", workers=2),
+    ]
+    table = render_table(record(rows, cost=True))
+    main = table.split("??? note")[0]
+    assert "| CPU-seconds per 1,000 runs | Cost per 1,000 runs |" in main
+    # 2 s on 1 vCPU at $0.0408/h, and 1.25 s on 2 vCPUs at $0.0816/h, per 1,000 runs:
+    # parallel efficiency below 1 (2 / 1.25 / 2 = 0.8) is 25 % more money for the same work.
+    assert "| 2,000 | $0.023 (m7g.medium) |" in main
+    assert "| 2,400 | $0.028 (m7g.large) |" in main
+    assert "on-demand prices of 2026-06-17" in table
 
 
 # --- the results file: missing, corrupt, other schema -------------------------
@@ -286,7 +290,7 @@ def test_bound_and_efficiency_columns_appear_when_an_example_asks():
     [
         (None, "no results file at"),
         ("{not json", "is not valid JSON"),
-        ('{"schema": 999, "examples": {}}', "has schema 999; this harness reads schema 1"),
+        ('{"schema": 999, "examples": {}}', "has schema 999; this harness reads schema 2"),
         ("[1, 2, 3]", "not a results file"),
     ],
 )

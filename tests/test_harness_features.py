@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import harness
+from factories import record, variant
 
-from harness import laws, results, stats
+from harness import laws, results
 from harness.table import render_table
 
 GROUPED = '''
@@ -82,15 +83,14 @@ def workload(n):
 
 BENCHMARK = {
     "workload": workload,
-    "variants": {"1 worker": one, "2 workers": two},
+    "variants": {
+        "1 worker": {"run": one, "workers": 1},
+        "2 workers": {"run": two, "workers": 2},
+    },
     "sizes": {"smoke": {"n": 1000}},
     "same_result": False,
-    "scaling": {
-        "law": "gustafson",
-        "workers": lambda variant: 2 if variant is two else 1,
-        "work": lambda variant, size: 2 if variant is two else 1,
-        "serial_fraction": lambda size: 0.1,
-    },
+    "work": lambda size, workers: workers,
+    "scaling": {"law": "gustafson", "serial_fraction": lambda size: 0.1},
 }
 '''
 
@@ -174,37 +174,12 @@ def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
 
 
 def test_scaling_table_shows_the_law_and_the_implied_serial_fraction():
-    def row(name, workers, seconds):
-        return {
-            "name": name,
-            "workers": workers,
-            "work": 1.0,
-            "wall": stats.summarise([seconds]),
-            "cpu": stats.summarise([seconds]),
-            "peak_rss": 0,
-            "flags": [],
-        }
-
-    record = {
-        "id": "x",
-        "profile": "quick",
-        "size": {"n": 1},
-        "scaling": {"law": "amdahl", "serial_fraction": 0.1},
-        "variants": [row("loop", 1, 10.0), row("1 worker", 1, 10.0), row("2 workers", 2, 6.0)],
-        "environment": {
-            "hardware": {
-                "cpu": "cpu",
-                "usable_cores": 2,
-                "logical_cores": 2,
-                "memory_bytes": 2**30,
-                "os": "os",
-            },
-            "python": {"version": "3.x", "free_threaded": False},
-            "commit": "abc",
-            "date": "2026-01-01",
-        },
-    }
-    table = render_table(record)
+    rows = [
+        variant("loop", 10.0),
+        variant("1 worker", 10.0, baseline="loop", workers=1),
+        variant("2 workers", 6.0, baseline="loop", workers=2),
+    ]
+    table = render_table(record(rows, scaling={"law": "amdahl", "serial_fraction": 0.1}))
     last = next(line for line in table.splitlines() if line.startswith("| 2 workers"))
     # Measured 10 s / 6 s = 1.67×; Amdahl with s = 0.1 allows 1.82×; 1.67× implies s = 0.2.
     assert "| 1.67× | 1.82× | 0.200 |" in last
@@ -222,10 +197,10 @@ def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
 
 
 def test_bound_counts_the_cpu_work_a_cheaper_library_needs_not_the_baselines():
-    from harness.table import effective_bound
+    from harness.derived import effective_bound
 
     def row(cpu, bound):
-        return {"cpu": stats.summarise([cpu]), "bound": bound}
+        return variant("v", 1.0, cpu, bound=bound)
 
     requests_baseline = row(cpu=0.4, bound=5.0)
     # aiohttp spends less CPU than requests did: its own CPU time is the floor.
@@ -302,3 +277,71 @@ def test_examples_can_be_measured_with_another_interpreter(examples, tmp_path):
 def test_measuring_with_a_missing_interpreter_says_so(examples, tmp_path):
     run = harness("--examples", examples, "--out", tmp_path, "measure", "--python", "nope3.99t")
     assert run.returncode == 2 and "No Python interpreter at nope3.99t" in run.stderr
+
+
+NEEDS = '''
+"""A variant that needs what no machine has, beside one that runs anywhere."""
+
+
+def plain(n):
+    return n
+
+
+BENCHMARK = {
+    "workload": lambda n: n,
+    "variants": {
+        "plain": plain,
+        "from the future": {"run": plain, "requires": ["python>=99.0"]},
+    },
+    "sizes": {"smoke": {"n": 1}},
+}
+'''
+
+
+def write_example(folder: Path, name: str, source: str) -> None:
+    (folder / f"{name}.py").write_text(textwrap.dedent(source))
+
+
+def test_a_variant_whose_requirement_is_unmet_is_listed_with_the_reason(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_example(examples, "needs", NEEDS)
+    run = measure(examples, tmp_path, "needs")
+    assert run.returncode == 0, run.stderr
+    assert "from the future: not measured here, needs Python 99.0 or later" in run.stderr
+    harness("--out", tmp_path, "render")
+    table = (tmp_path / "tables" / "needs.md").read_text()
+    assert "| from the future | not measured here: needs Python 99.0 or later |" in table
+    assert "| plain ⚠ *too small to measure* |" in table  # the rest is measured as usual
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        (
+            '{"run": plain, "wokers": 2}',
+            "unknown key 'wokers' in variant 'two'; did you mean 'workers'?",
+        ),
+        (
+            '{"run": plain, "requires": ["gpus"]}',
+            "variant 'two': 'requires': unknown requirement 'gpus': use 'gpu', 'c-compiler'",
+        ),
+        ('{"run": plain, "workers": 0}', "variant 'two': 'workers' must be a whole number"),
+    ],
+)
+def test_a_malformed_variant_is_named_with_the_fix(tmp_path, declaration, message):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    source = NEEDS.replace('{"run": plain, "requires": ["python>=99.0"]}', declaration)
+    write_example(examples, "needs", source.replace('"from the future"', '"two"'))
+    run = measure(examples, tmp_path, "needs")
+    assert run.returncode == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_tests_skip_an_example_by_the_requirement_its_table_declares(tmp_path):
+    from harness.discover import declared_requirements
+
+    path = tmp_path / "gpu_example.py"
+    path.write_text('BENCHMARK = {"workload": int, "variants": {}, "requires": ["gpu"]}\n')
+    assert declared_requirements(path) == ["gpu"]

@@ -86,29 +86,12 @@ def serial_fraction(size: dict) -> float:
 # Up to twice the cores, and at most 8: past the cores, the speedup must flatten.
 WORKER_COUNTS = list(range(1, min(2 * usable_cores(), 8) + 1))
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "sequential, no pool": sequential,
-        **{
-            f"{n} worker{'s' if n > 1 else ''}": partial(with_workers, workers=n)
-            for n in WORKER_COUNTS
-        },
-    },
-    # Long enough that starting a pool (tens of milliseconds with fork, more with
-    # spawn or forkserver) is a small part of each run: the curve then shows the law.
-    "sizes": {
-        "smoke": {"serial_units": 2, "parallel_units": 24},
-        "quick": {"serial_units": 48, "parallel_units": 432},
-        "full": {"serial_units": 96, "parallel_units": 864},
-    },
-    "scaling": {
-        "law": "amdahl",
-        "workers": lambda variant: getattr(variant, "keywords", {}).get("workers", 1),
-        "serial_fraction": serial_fraction,
-    },
-    "transcripts": {"startup": ["--show-startup"]},
+# Presets for --size. Long enough that starting a pool (tens of milliseconds with
+# fork, more with spawn or forkserver) is a small part of each run.
+SIZES = {
+    "smoke": {"serial_units": 2, "parallel_units": 24},
+    "quick": {"serial_units": 48, "parallel_units": 432},
+    "full": {"serial_units": 96, "parallel_units": 864},
 }
 
 
@@ -116,7 +99,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset amount of work (default: %(default)s)",
     )
@@ -139,7 +122,7 @@ def main():
         for n in WORKER_COUNTS:
             print(f"{n:2} worker{'s' if n > 1 else ' '}  {pool_startup(n) * 1000:6.1f} ms")
         return
-    size = BENCHMARK["sizes"][args.size]
+    size = SIZES[args.size]
     job = workload(**size)
     s = serial_fraction(size)
     print(f"Serial fraction by design: {s:.2f}; {usable_cores()} usable cores")
@@ -155,6 +138,25 @@ def main():
         speedup = base / elapsed
         print(f"{n:2} workers   {elapsed:6.2f} s  speedup {speedup:4.2f}×  (Amdahl: {amdahl:.2f}×)")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "sequential, no pool": sequential,
+        **{
+            f"{n} worker{'s' if n > 1 else ''}": {
+                "run": partial(with_workers, workers=n),
+                "workers": n,
+            }
+            for n in WORKER_COUNTS
+        },
+    },
+    "scaling": {"law": "amdahl", "serial_fraction": serial_fraction},
+    "cost": True,
+    "transcripts": {"startup": ["--show-startup"]},
+}
 
 if __name__ == "__main__":
     main()

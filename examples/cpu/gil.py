@@ -121,49 +121,29 @@ def workload(tasks: int = 8, primes_per_task: int = 60_000, series_terms: int = 
     }
 
 
-def group(function, key: str) -> dict:
-    runs = {
-        "one thread": lambda w: one_thread(function, w[key]),
-        f"{WORKERS} threads": lambda w: on_threads(function, w[key], WORKERS),
+def two_ways(function, tasks: str) -> dict:
+    """The work of one kind on one thread, then on WORKERS threads."""
+    return {
+        "one thread": lambda w: one_thread(function, w[tasks]),
+        f"{WORKERS} threads": lambda w: on_threads(function, w[tasks], WORKERS),
     }
-    return runs
 
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    # Each group is compared with its own first row.
-    "variants": {
-        "pure Python": {
-            **group(count_primes, "primes"),
-            f"{WORKERS} processes": lambda w: on_processes(count_primes, w["primes"], WORKERS),
-            **(
-                {
-                    f"{WORKERS} interpreters": lambda w: on_interpreters(
-                        count_primes, w["primes"], WORKERS
-                    )
-                }
-                if HAS_INTERPRETERS
-                else {}
-            ),
-        },
-        "NumPy": group(numpy_work, "seeds"),
-        **(
-            {
-                "Numba, nogil=True": group(series_nogil, "terms"),
-                "Numba, holding the GIL": group(series_with_gil, "terms"),
-            }
-            if njit is not None
-            else {}
-        ),
-        "waiting (sleep)": group(wait, "waits"),
-    },
-    "sizes": {
-        "smoke": {"tasks": 4, "primes_per_task": 2_000, "series_terms": 10_000},
-        "quick": {"tasks": 8, "primes_per_task": 40_000, "series_terms": 10_000_000},
-        "full": {"tasks": 8, "primes_per_task": 60_000, "series_terms": 20_000_000},
-    },
-    "rel_tol": 1e-6,  # NumPy may sum in another order on another thread
+def pure_python() -> dict:
+    return {
+        **two_ways(count_primes, "primes"),
+        f"{WORKERS} processes": lambda w: on_processes(count_primes, w["primes"], WORKERS),
+    }
+
+
+def on_interpreters_row(w) -> list:
+    return on_interpreters(count_primes, w["primes"], WORKERS)
+
+
+SIZES = {  # presets for --size
+    "smoke": {"tasks": 4, "primes_per_task": 2_000, "series_terms": 10_000},
+    "quick": {"tasks": 8, "primes_per_task": 40_000, "series_terms": 10_000_000},
+    "full": {"tasks": 8, "primes_per_task": 60_000, "series_terms": 20_000_000},
 }
 
 
@@ -171,23 +151,55 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset amount of work (default: %(default)s)",
     )
     args = parser.parse_args()
-    work = workload(**BENCHMARK["sizes"][args.size])
+    work = workload(**SIZES[args.size])
     print(describe_build())
-    if not HAS_INTERPRETERS:
+    kinds = {"pure Python": pure_python(), "NumPy": two_ways(numpy_work, "seeds")}
+    if HAS_INTERPRETERS:
+        kinds["pure Python"][f"{WORKERS} interpreters"] = on_interpreters_row
+    else:
         print("InterpreterPoolExecutor: skipped, it needs Python 3.14 or later")
     if njit is None:
         print("Numba: skipped, it is not installed for this Python")
-    for kind, variants in BENCHMARK["variants"].items():
-        for name, run in variants.items():
+    else:
+        kinds["Numba, nogil=True"] = two_ways(series_nogil, "terms")
+        kinds["Numba, holding the GIL"] = two_ways(series_with_gil, "terms")
+    kinds["waiting (sleep)"] = two_ways(wait, "waits")
+    for kind, runs in kinds.items():
+        for name, run in runs.items():
             start = time.perf_counter()
             run(work)
             print(f"{kind + ', ' + name:40} {time.perf_counter() - start:7.2f} s")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+def needing(requirement: str, runs: dict) -> dict:
+    return {name: {"run": run, "requires": [requirement]} for name, run in runs.items()}
+
+
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    # Each group is compared with its own first row. Rows this Python cannot run are
+    # listed all the same, with what they need.
+    "variants": {
+        "pure Python": {
+            **pure_python(),
+            f"{WORKERS} interpreters": {"run": on_interpreters_row, "requires": ["python>=3.14"]},
+        },
+        "NumPy": two_ways(numpy_work, "seeds"),
+        "Numba, nogil=True": needing("module:numba", two_ways(lambda n: series_nogil(n), "terms")),
+        "Numba, holding the GIL": needing(
+            "module:numba", two_ways(lambda n: series_with_gil(n), "terms")
+        ),
+        "waiting (sleep)": two_ways(wait, "waits"),
+    },
+    "rel_tol": 1e-6,  # NumPy may sum in another order on another thread
+}
 
 if __name__ == "__main__":
     main()

@@ -152,29 +152,21 @@ def show_stages(paths: list[Path]) -> None:
         )
 
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,  # processes.py's: generated images of mixed sizes, or --images DIR
-    "variants": {
-        "1. Python loops, one image at a time": partial(one_by_one, clean=clean_python),
-        "2. NumPy, one at a time": partial(one_by_one, clean=clean_numpy),
-        "3. Numba, one at a time": partial(one_by_one, clean=clean_numba),
-        f"4. Python loops, {usable_cores()} processes": partial(
-            in_processes, prepare_one=FOR_THE_POOL["Python loops"]
-        ),
-        f"5. NumPy, {usable_cores()} processes": partial(
-            in_processes, prepare_one=FOR_THE_POOL["NumPy"]
-        ),
-        f"6. Numba, {usable_cores()} processes": partial(
-            in_processes, prepare_one=FOR_THE_POOL["Numba"]
-        ),
-    },
-    "sizes": {
-        "smoke": {"count": 16},
-        "quick": {"count": 400},
-        "full": {"count": 1431},
-    },
-    "transcripts": {"stages": ["--stages"]},
+CORES = usable_cores()
+STEPS = {  # the page's six steps, each a function of the image paths
+    "1. Python loops, one image at a time": partial(one_by_one, clean=clean_python),
+    "2. NumPy, one at a time": partial(one_by_one, clean=clean_numpy),
+    "3. Numba, one at a time": partial(one_by_one, clean=clean_numba),
+    f"4. Python loops, {CORES} processes": partial(
+        in_processes, prepare_one=FOR_THE_POOL["Python loops"]
+    ),
+    f"5. NumPy, {CORES} processes": partial(in_processes, prepare_one=FOR_THE_POOL["NumPy"]),
+    f"6. Numba, {CORES} processes": partial(in_processes, prepare_one=FOR_THE_POOL["Numba"]),
+}
+SIZES = {  # presets for --size: how many generated images
+    "smoke": {"count": 16},
+    "quick": {"count": 200},
+    "full": {"count": 1431},
 }
 
 
@@ -182,7 +174,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset number of generated images (default: %(default)s)",
     )
@@ -198,16 +190,27 @@ def main():
     args = parser.parse_args()
     if args.start_method:
         multiprocessing.set_start_method(args.start_method, force=True)
-    paths = workload(BENCHMARK["sizes"][args.size]["count"], args.images)
+    paths = workload(SIZES[args.size]["count"], args.images)
     if args.stages:
         show_stages(paths)
         return
     print(f"{len(paths)} images (start method: {multiprocessing.get_start_method()})")
-    for name, run in BENCHMARK["variants"].items():
+    for name, run in STEPS.items():
         start = time.perf_counter()
         stacked = run(paths)
         print(f"{name:36} {time.perf_counter() - start:7.2f} s  -> {stacked.shape}")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,  # processes.py's: generated images of mixed sizes, or --images DIR
+    "sizes": SIZES,
+    "variants": {
+        name: {"run": step, "workers": CORES} if "processes" in name else step
+        for name, step in STEPS.items()
+    },
+    "transcripts": {"stages": ["--stages"]},
+}
 
 if __name__ == "__main__":
     main()

@@ -100,24 +100,10 @@ def workload(count: int = 1431, images: str | None = None) -> list[Path]:
     return images_in(Path(images)) if images else sample_images(count)
 
 
-CHUNKSIZES = (1, 4, 16, 64)
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "for loop with append": for_loop,
-        "list comprehension": list_comprehension,
-        "map": builtin_map,
-        f"threads ({usable_cores()} workers)": partial(with_threads, max_workers=usable_cores()),
-        **{f"processes, chunksize {n}": partial(with_processes, chunksize=n) for n in CHUNKSIZES},
-    },
-    "sizes": {
-        "smoke": {"count": 16},
-        "quick": {"count": 400},
-        "full": {"count": 1431},
-    },
-    "efficiency": True,
+SIZES = {  # presets for --size: how many generated images
+    "smoke": {"count": 16},
+    "quick": {"count": 400},
+    "full": {"count": 1431},
 }
 
 
@@ -125,7 +111,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset number of generated images (default: %(default)s)",
     )
@@ -143,7 +129,7 @@ def main():
     if args.start_method:
         multiprocessing.set_start_method(args.start_method, force=True)
 
-    paths = workload(args.count or BENCHMARK["sizes"][args.size]["count"], args.images)
+    paths = workload(args.count or SIZES[args.size]["count"], args.images)
     print(
         f"Resizing {len(paths)} images on {usable_cores()} cores "
         f"(start method: {multiprocessing.get_start_method()})"
@@ -160,6 +146,31 @@ def main():
         stacked = resize(paths)
         print(f"{name:28} {time.perf_counter() - start:7.2f} s  -> array {stacked.shape}")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+CORES = usable_cores()
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "for loop with append": for_loop,
+        "list comprehension": list_comprehension,
+        "map": builtin_map,
+        f"threads ({CORES} workers)": {
+            "run": partial(with_threads, max_workers=CORES),
+            "workers": CORES,
+        },
+        **{
+            f"processes, chunksize {n}": {
+                "run": partial(with_processes, chunksize=n, max_workers=CORES),
+                "workers": CORES,
+            }
+            for n in (1, 4, 16, 64)
+        },
+    },
+    "efficiency": True,  # speedup ÷ workers
+    "cost": True,  # CPU-seconds, and the price of a run on a machine with that many cores
+}
 
 if __name__ == "__main__":
     main()

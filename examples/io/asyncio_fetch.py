@@ -20,7 +20,17 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
 import aiohttp
-from threads import Job, fetch_day, make_session, sequential, summarise, with_thread_map, workload
+from threads import (
+    SIZES,
+    Job,
+    fetch_day,
+    latency_bound,
+    make_session,
+    sequential,
+    summarise,
+    with_thread_map,
+    workload,
+)
 from tqdm.asyncio import tqdm
 from weather_server import PATH
 
@@ -176,43 +186,11 @@ def show_blocking(job: Job) -> None:
             )
 
 
-def concurrency_of(variant) -> int:
-    keywords = getattr(variant, "keywords", {})
-    return keywords.get("concurrency") or keywords.get("max_workers") or 1
-
-
-def latency_bound(variant, size) -> float:
-    """The least time a variant can take waiting: days × latency ÷ requests in flight."""
-    return size["days_count"] * size["latency"] / concurrency_of(variant)
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,  # threads.py's: starts the local server, yields the days to fetch
-    "variants": {
-        "sequential (requests)": sequential,
-        "threads, map, 32 workers": partial(with_thread_map, max_workers=32),
-        **{
-            f"asyncio + aiohttp, {n} at a time": partial(with_asyncio, concurrency=n)
-            for n in (8, 32, 100)
-        },
-        "asyncio.to_thread + requests, 32 at a time": partial(with_to_thread, concurrency=32),
-    },
-    "sizes": {
-        "smoke": {"days_count": 10, "latency": 0.01},
-        "quick": {"days_count": 100, "latency": 0.05},
-        "full": {"days_count": 100, "latency": 0.1},
-    },
-    "bound": latency_bound,
-    "transcripts": {"blocking": ["--show-blocking", "--days", "20"]},
-}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset days and latency (default: %(default)s)",
     )
@@ -232,7 +210,7 @@ def main():
         help="instead: CPU work inside the event loop, inline and in a process pool",
     )
     args = parser.parse_args()
-    size = BENCHMARK["sizes"][args.size]
+    size = SIZES[args.size]
     args.days = args.days or size["days_count"]
     args.latency = size["latency"] if args.latency is None else args.latency
 
@@ -258,6 +236,33 @@ def main():
             elapsed = time.perf_counter() - start
             print(f"{name:40} {elapsed:7.2f} s  {len(summaries)} days")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+# threads.py's workload starts the local server and yields the days to fetch.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "sequential (requests)": sequential,
+        "threads, map, 32 workers": {
+            "run": partial(with_thread_map, max_workers=32),
+            "workers": 32,
+        },
+        **{
+            f"asyncio + aiohttp, {n} at a time": {
+                "run": partial(with_asyncio, concurrency=n),
+                "workers": n,
+            }
+            for n in (8, 32, 100)
+        },
+        "asyncio.to_thread + requests, 32 at a time": {
+            "run": partial(with_to_thread, concurrency=32),
+            "workers": 32,
+        },
+    },
+    "bound": latency_bound,  # days × latency ÷ requests in flight
+    "transcripts": {"blocking": ["--show-blocking", "--days", "20"]},
+}
 
 if __name__ == "__main__":
     main()

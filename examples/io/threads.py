@@ -196,39 +196,10 @@ def workload(
         yield Job(base_url, days(days_count), progress)
 
 
-def workers_of(variant) -> int:
-    """Requests a variant has in flight at once: its max_workers, or 1."""
-    keywords = getattr(variant, "keywords", {})
-    if "max_workers" not in keywords:
-        return 1
-    return keywords["max_workers"] or default_max_workers()
-
-
-def latency_bound(variant, size) -> float:
-    """The least time a variant can take waiting: days × latency ÷ requests in flight."""
-    return size["days_count"] * size["latency"] / workers_of(variant)
-
-
-SWEEP = (4, 8, 16, 32, 64, 100)
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "sequential, one session": sequential,
-        "sequential, new connection each time": sequential_new_connection,
-        f"threads, map, default ({default_max_workers()} workers)": partial(
-            with_thread_map, max_workers=None
-        ),
-        **{f"threads, map, {n} workers": partial(with_thread_map, max_workers=n) for n in SWEEP},
-        "threads, as_completed, 32 workers": partial(with_as_completed, max_workers=32),
-    },
-    "sizes": {
-        "smoke": {"days_count": 10, "latency": 0.01},
-        "quick": {"days_count": 100, "latency": 0.05},
-        "full": {"days_count": 100, "latency": 0.1},
-    },
-    "bound": latency_bound,
+SIZES = {  # presets for --size: days to fetch and the local server's latency
+    "smoke": {"days_count": 10, "latency": 0.01},
+    "quick": {"days_count": 100, "latency": 0.05},
+    "full": {"days_count": 100, "latency": 0.1},
 }
 
 
@@ -236,7 +207,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset days and latency (default: %(default)s)",
     )
@@ -257,7 +228,7 @@ def main():
         "--show-threads", action="store_true", help="also print which thread fetched each day"
     )
     args = parser.parse_args()
-    size = BENCHMARK["sizes"][args.size]
+    size = SIZES[args.size]
     args.days = args.days or size["days_count"]
     args.latency = size["latency"] if args.latency is None else args.latency
 
@@ -284,6 +255,38 @@ def main():
         hottest = max(summaries, key=lambda s: s["high"])
         print(f"Hottest reading: {hottest['high']} °C on {hottest['date']}")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+def latency_bound(size: dict, workers: int) -> float:
+    """The least time a variant can spend waiting: days × latency ÷ requests in flight."""
+    return size["days_count"] * size["latency"] / workers
+
+
+SWEEP = (4, 8, 16, 32, 64, 100)
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "sequential, one session": sequential,
+        "sequential, new connection each time": sequential_new_connection,
+        f"threads, map, default ({default_max_workers()} workers)": {
+            "run": with_thread_map,
+            "workers": default_max_workers(),
+        },
+        **{
+            f"threads, map, {n} workers": {
+                "run": partial(with_thread_map, max_workers=n),
+                "workers": n,
+            }
+            for n in SWEEP
+        },
+        "threads, as_completed, 32 workers": {
+            "run": partial(with_as_completed, max_workers=32),
+            "workers": 32,
+        },
+    },
+    "bound": latency_bound,
+}
 
 if __name__ == "__main__":
     main()

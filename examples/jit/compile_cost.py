@@ -80,25 +80,21 @@ def workload(size: int = 200_000, passes: int = 20):
     return np.random.default_rng(0).random(size), passes
 
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "in this process": {
-            "plain Python": lambda w: smooth(*w),
-            "first call (compiles)": first_call,
-            "later calls": later_call,
-        },
-        "in a new process (start Python, import, call)": {
-            "without cache": lambda w: new_process(w, cached=False),
-            "cache=True": lambda w: new_process(w, cached=True),
-        },
+CASES = {  # each case, grouped by where the kernel runs
+    "in this process": {
+        "plain Python": lambda w: smooth(*w),
+        "first call (compiles)": first_call,
+        "later calls": later_call,
     },
-    "sizes": {
-        "smoke": {"size": 1_000, "passes": 2},
-        "quick": {"size": 200_000, "passes": 10},
-        "full": {"size": 200_000, "passes": 20},
+    "in a new process (start Python, import, call)": {
+        "without cache": lambda w: new_process(w, cached=False),
+        "cache=True": lambda w: new_process(w, cached=True),
     },
+}
+SIZES = {  # presets for --size: array length and smoothing passes
+    "smoke": {"size": 1_000, "passes": 2},
+    "quick": {"size": 200_000, "passes": 10},
+    "full": {"size": 200_000, "passes": 20},
 }
 
 
@@ -106,7 +102,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset array length and passes (default: %(default)s)",
     )
@@ -120,14 +116,17 @@ def main():
         kernel = smooth_cached if args.cached else smooth_compiled
         np.save(out, kernel(values, passes))
         return
-    work = workload(**BENCHMARK["sizes"][args.size])
+    work = workload(**SIZES[args.size])
     later_call(work)  # so that "later calls" is one: the first call compiled it
-    for group, variants in BENCHMARK["variants"].items():
+    for group, variants in CASES.items():
         for name, run in variants.items():
             start = time.perf_counter()
             run(work)
             print(f"{group + ', ' + name:65} {time.perf_counter() - start:8.3f} s")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": CASES}
 
 if __name__ == "__main__":
     main()

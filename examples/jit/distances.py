@@ -183,57 +183,30 @@ C = compile_c() if os.name == "posix" else None
 THREADS = numba.get_num_threads()
 
 
-def on_threads(work) -> float:
-    return numba_prange(work["array"])
-
-
-def on_threads_balanced(work) -> float:
-    return numba_prange_balanced(work["array"])
-
-
-COMPILED = {
+COMPILED = {  # compared with @njit: how far parallel threads, fastmath and C take it
     "@njit": lambda w: numba_loops(w["array"]),
     "@njit(fastmath=True)": lambda w: numba_fastmath(w["array"]),
-    f"prange, {THREADS} threads, rows in order": on_threads,
-    f"prange, {THREADS} threads, long and short rows paired": on_threads_balanced,
+    f"prange, {THREADS} threads, rows in order": lambda w: numba_prange(w["array"]),
+    f"prange, {THREADS} threads, long and short rows paired": (
+        lambda w: numba_prange_balanced(w["array"])
+    ),
 }
 if C is not None:
     COMPILED["C, -O3 -march=native"] = lambda w: c_loops(w["array"], C)
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "interpreted": {
-            "pure Python loops": lambda w: python_loops(w["list"]),
-            "NumPy, a row at a time": lambda w: numpy_rows(w["array"]),
-        },
-        # Compared with @njit: how far parallel threads, fastmath and C take it.
-        "compiled": COMPILED,
-    },
-    "sizes": {
-        "smoke": {"n": 200},
-        "quick": {"n": 6000},
-        "full": {"n": 8000},
-    },
-    "rel_tol": 1e-9,  # threads and fastmath add the terms in another order
-    "efficiency": True,
-    # Speedup ÷ workers for the threaded row is its parallel efficiency.
-    "workers": lambda variant: THREADS if variant in (on_threads, on_threads_balanced) else 1,
-}
+SIZES = {"smoke": {"n": 200}, "quick": {"n": 6000}, "full": {"n": 8000}}  # points
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset number of points (default: %(default)s)",
     )
     parser.add_argument("--n", type=int, help="how many points")
     args = parser.parse_args()
-    n = args.n or BENCHMARK["sizes"][args.size]["n"]
+    n = args.n or SIZES[args.size]["n"]
     work = workload(n)
     if C is None:
         print("C: skipped, no C compiler found or it failed (set CC to use another)")
@@ -245,6 +218,31 @@ def main():
         total = run(work)
         print(f"{name:40} {time.perf_counter() - start:8.4f} s  sum {total:.6f}")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "interpreted": {
+            "pure Python loops": lambda w: python_loops(w["list"]),
+            "NumPy, a row at a time": lambda w: numpy_rows(w["array"]),
+        },
+        "compiled": {
+            **{
+                name: {"run": run, "workers": THREADS} if "prange" in name else run
+                for name, run in COMPILED.items()
+                if not name.startswith("C,")
+            },
+            "C, -O3 -march=native": {
+                "run": lambda w: c_loops(w["array"], C),
+                "requires": ["c-compiler"],
+            },
+        },
+    },
+    "rel_tol": 1e-9,  # threads and fastmath add the terms in another order
+    "efficiency": True,  # speedup ÷ workers: the prange rows' parallel efficiency
+}
 
 if __name__ == "__main__":
     main()

@@ -146,23 +146,15 @@ def workload(chunks: int = 8, points: int = 8000):
 
 CORES = numba.get_num_threads()
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        f"one process, {CORES} Numba threads": sum_all,
-        f"{CORES} processes × {CORES} Numba threads": lambda w: in_pool(w, w.default_threads),
-        f"{CORES} processes × 1 Numba thread": lambda w: in_pool(w, w.one_thread_each),
-    },
-    "sizes": {
-        "smoke": {"chunks": 4, "points": 200},
-        "quick": {"chunks": 8, "points": 6000},
-        "full": {"chunks": 8, "points": 8000},
-    },
-    "rel_tol": 1e-9,
-    # The pools outlive each timed call, so their workers' CPU time cannot be counted per call.
-    "cpu_time": False,
-    "transcripts": {"types": ["--show", "types"], "dead-code": ["--show", "dead-code"]},
+WAYS = {  # where the prange kernel runs, and with how many threads
+    f"one process, {CORES} Numba threads": sum_all,
+    f"{CORES} processes × {CORES} Numba threads": lambda w: in_pool(w, w.default_threads),
+    f"{CORES} processes × 1 Numba thread": lambda w: in_pool(w, w.one_thread_each),
+}
+SIZES = {  # presets for --size: chunks of points for the oversubscription runs
+    "smoke": {"chunks": 4, "points": 200},
+    "quick": {"chunks": 8, "points": 6000},
+    "full": {"chunks": 8, "points": 8000},
 }
 
 
@@ -170,7 +162,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset work for the oversubscription runs (default: %(default)s)",
     )
@@ -186,13 +178,24 @@ def main():
     elif args.show == "dead-code":
         show_dead_code()
     else:
-        with workload(**BENCHMARK["sizes"][args.size]) as work:
-            for name, run in BENCHMARK["variants"].items():
+        with workload(**SIZES[args.size]) as work:
+            for name, run in WAYS.items():
                 run(work)  # the first round starts the workers; each loads the kernel
                 start = time.perf_counter()
                 run(work)
                 print(f"{name:35} {time.perf_counter() - start:7.2f} s")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": WAYS,
+    "rel_tol": 1e-9,
+    # The pools outlive each timed call, so their workers' CPU time cannot be counted per call.
+    "cpu_time": False,
+    "transcripts": {"types": ["--show", "types"], "dead-code": ["--show", "dead-code"]},
+}
 
 if __name__ == "__main__":
     main()

@@ -49,19 +49,15 @@ def workload(size: int = 10_000_000):
 
 THREADS = numba.get_num_threads()
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
-BENCHMARK = {
-    "workload": workload,
-    "variants": {
-        "NumPy expression": lambda w: damped_numpy(*w),
-        "@vectorize": lambda w: damped(*w),
-        f"@vectorize(target='parallel'), {THREADS} threads": lambda w: damped_parallel(*w),
-    },
-    "sizes": {
-        "smoke": {"size": 10_000},
-        "quick": {"size": 3_000_000},
-        "full": {"size": 10_000_000},
-    },
+WAYS = {
+    "NumPy expression": lambda w: damped_numpy(*w),
+    "@vectorize": lambda w: damped(*w),
+    f"@vectorize(target='parallel'), {THREADS} threads": lambda w: damped_parallel(*w),
+}
+SIZES = {  # presets for --size: array length
+    "smoke": {"size": 10_000},
+    "quick": {"size": 3_000_000},
+    "full": {"size": 10_000_000},
 }
 
 
@@ -69,19 +65,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--size",
-        choices=BENCHMARK["sizes"],
+        choices=SIZES,
         default="full",
         help="preset array length (default: %(default)s)",
     )
     args = parser.parse_args()
-    work = workload(**BENCHMARK["sizes"][args.size])
+    work = workload(**SIZES[args.size])
     print(f"{len(work[0]):,} elements")
-    for name, run in BENCHMARK["variants"].items():
+    for name, run in WAYS.items():
         run(work)  # the parallel target compiles on first use
         start = time.perf_counter()
         run(work)
         print(f"{name:45} {time.perf_counter() - start:8.4f} s")
 
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": WAYS}
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,150 @@
+"""MkDocs hook: sentences about measured results are checked against the results.
+
+A page states a claim about its table in a small declarative form::
+
+    [[Threads give pure Python no speedup.]]{claim cpu/gil: "pure Python: * threads"
+    speedup at most 1.2}
+
+The sentence shows as written when the claim holds on the machine that
+measured (or when the results come from the smoke profile, whose numbers only
+prove that the examples run). When it does not, ``make serve`` shows a visible note with what was
+expected and what was measured, instead of a sentence that contradicts the
+table; any other build (``make site``, publishing) fails and names the claim.
+
+Checks, each about variants of one example (names as in its table):
+
+- ``"A" speedup at least X`` / ``"A" speedup at most X``: against A's baseline;
+- ``"A" efficiency at least X``: speedup ÷ workers;
+- ``"A" faster than "B"``: A's median below B's by more than the run's noise;
+- ``"A" within noise of "B"``: the two medians no further apart than the noise;
+- ``"A" fastest``: the lowest median of its group.
+
+In a name, ``*`` stands for what differs between machines, such as the core
+count in "pure Python: * threads".
+"""
+
+import fnmatch
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from harness import derived  # noqa: E402
+
+CLAIM = re.compile(
+    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.-]+): (?P<check>[^}]+)\}", re.S
+)
+NAME = r'"([^"]+)"'
+CHECKS = [
+    (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+)"), "speedup"),
+    (re.compile(rf"{NAME} efficiency at least ([\d.]+)"), "efficiency"),
+    (re.compile(rf"{NAME} faster than {NAME}"), "faster"),
+    (re.compile(rf"{NAME} within noise of {NAME}"), "within"),
+    (re.compile(rf"{NAME} fastest"), "fastest"),
+]
+
+
+class ClaimError(Exception):
+    """A claim that cannot be checked: malformed, or about a variant that is not there."""
+
+
+def results() -> dict:
+    path = Path(os.environ.get("SITE_GENERATED", ROOT / "generated")) / "results.json"
+    try:
+        return json.loads(path.read_text())["examples"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def row(record: dict, name: str) -> dict:
+    """The variant called ``name``; ``*`` stands for what differs between machines
+    ("pure Python: * threads" names the row whatever the core count)."""
+    found = [v for v in record["variants"] if fnmatch.fnmatchcase(v["name"], name)]
+    if len(found) != 1:
+        names = ", ".join(repr(v["name"]) for v in record["variants"])
+        raise ClaimError(f"{name!r} must name one variant of {record['id']} ({names})")
+    found = found[0]
+    if not derived.measured(found):
+        raise ClaimError(f"{name!r} was not measured here ({'; '.join(found['missing'])})")
+    return found
+
+
+def evaluate(record: dict, check: str) -> tuple[bool, str, str]:
+    """(holds, what was expected, what was measured) for one check."""
+    band = derived.noise_band(record) or 0.0
+    for pattern, kind in CHECKS:
+        match = pattern.fullmatch(check.strip())
+        if not match:
+            continue
+        a = row(record, match[1])
+        if kind == "speedup":
+            value = derived.speedup(a, derived.baseline_of(a, record))
+            limit = float(match[3])
+            holds = value >= limit if match[2] == "least" else value <= limit
+            return (
+                holds,
+                f"{match[1]!r} at {match[2]} {limit:g}× faster than its baseline",
+                f"{value:.2f}×",
+            )
+        if kind == "efficiency":
+            value = derived.efficiency(a, derived.baseline_of(a, record), record) or 0.0
+            limit = float(match[2])
+            return value >= limit, f"{match[1]!r} at efficiency {limit:g} or more", f"{value:.2f}"
+        if kind == "fastest":
+            rivals = [
+                v
+                for v in record["variants"]
+                if derived.measured(v) and v.get("group") == a.get("group")
+            ]
+            best = min(rivals, key=lambda v: v["wall"]["median"])
+            return (
+                best["name"] == a["name"],
+                f"{match[1]!r} the fastest of its group",
+                f"{best['name']!r} fastest",
+            )
+        b = row(record, match[2])
+        ratio = b["wall"]["median"] / a["wall"]["median"]
+        measured = f"{ratio:.2f}× (noise ±{band * 100:.0f} %)"
+        if kind == "faster":
+            return (
+                ratio > 1 + band,
+                f"{match[1]!r} faster than {match[2]!r} beyond the noise",
+                measured,
+            )
+        return abs(ratio - 1) <= band, f"{match[1]!r} within the noise of {match[2]!r}", measured
+    raise ClaimError(f"cannot read the claim {check!r} (see hooks/claims.py for the forms)")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    examples = results()
+    serving = bool(os.environ.get("SITE_PLACEHOLDERS"))  # set by `make serve`
+
+    def replace(match: re.Match) -> str:
+        sentence, example, check = match["sentence"], match["example"], match["check"]
+        where = f"{page.file.src_uri}: claim about {example} ({check.strip()})"
+        record = examples.get(example)
+        if record is not None and record["profile"] == "smoke":
+            return sentence  # smoke runs prove that examples run; their numbers mean little
+        if record is None:
+            if serving:
+                return sentence  # not measured yet: the placeholder says so
+            raise PluginError(f"{where}: {example} is not measured; run `make measure`")
+        try:
+            holds, expected, measured = evaluate(record, check)
+        except ClaimError as error:
+            raise PluginError(f"{where}: {error}") from None
+        if holds:
+            return sentence
+        if not serving:
+            raise PluginError(f"{where} does not hold: expected {expected}; measured {measured}")
+        return (
+            f'<mark title="{sentence}">Not on the machine that measured this page: '
+            f"the text expected {expected}; the table shows {measured}.</mark>"
+        )
+
+    return CLAIM.sub(replace, markdown)
