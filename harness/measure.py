@@ -43,6 +43,7 @@ class VariantRun:
     peak_rss: int
     bound: float | None
     mismatch: str | None
+    largest_difference: float | None  # relative, from the baseline's result
     result_path: Path
     scaling: dict  # for scaling examples: the workers used and the work done
 
@@ -205,6 +206,7 @@ def run_variant(job: dict, *, timeout: float, python: str = sys.executable) -> V
         peak_rss=peak,
         bound=report.get("bound"),
         mismatch=report.get("mismatch"),
+        largest_difference=report.get("largest_difference"),
         result_path=Path(job["out"] + ".pickle"),
         scaling={k: report[k] for k in ("workers", "work") if k in report},
     )

@@ -194,6 +194,10 @@ def measure_variant(
         "cpu": stats.summarise([s for r in runs for s in r.cpu]),
         "peak_rss": max(r.peak_rss for r in runs),
         "flags": stats.flags(wall),
+        "largest_difference": max(
+            (r.largest_difference for r in runs if r.largest_difference is not None),
+            default=None,
+        ),
     }
     return row, str(runs[0].result_path)
 
@@ -224,9 +228,11 @@ def measure_example(
             if variant["name"] == variant["baseline"]:
                 results_of[variant["name"]] = result
             # A line per variant as well as the bar: CI logs show no live bar.
+            accepted = row["largest_difference"]
             progress.console.print(
                 f"  {example.id} · {variant['name']}: median {row['wall']['median']:.4g} s "
                 f"of {row['wall']['runs']} runs"
+                + (f"; result within {accepted:.2g} of the baseline's" if accepted else "")
             )
             rows.append(row)
         transcripts = {

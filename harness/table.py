@@ -54,13 +54,28 @@ def noise_line(record: dict) -> str:
     )
 
 
+FLAG_MEANINGS = {
+    "unstable": "its runs spread over more than a tenth of their median",
+    "too small to measure": "under 20 ms, where timer and scheduling noise weigh",
+}
+
+
+def flags_line(record: dict) -> str:
+    """What the ⚠ marks in this table mean, with a link to the reading guide."""
+    shown = sorted({f for v in record["variants"] for f in v.get("flags", [])})
+    if not shown:
+        return ""
+    meanings = "; ".join(f"*{flag}*: {FLAG_MEANINGS.get(flag, flag)}" for flag in shown)
+    return f"⚠ {meanings} ([how to read a table](/index.md#how-to-read-a-table)). "
+
+
 def footer(record: dict) -> str:
     timed = [v for v in record["variants"] if measured(v)]
     runs = sorted({v["wall"]["runs"] for v in timed}) or [0]
     counted = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]} to {runs[-1]}"
     size = ", ".join(f"{k}={v}" for k, v in record["size"].items())
     return (
-        f"<small>{record['profile'].capitalize()} profile, {size}; median of "
+        f"<small>{flags_line(record)}{record['profile'].capitalize()} profile, {size}; median of "
         f"{counted} runs per variant.{noise_line(record)} {where(record)}</small>"
     )
 
@@ -176,6 +191,19 @@ COST = [
     Column(cost_header, wants_cost, cost_cell),
 ]
 
+DIFFERENCE = Column(
+    lambda r: "Result vs baseline",
+    lambda r: any(v.get("largest_difference") for v in r["variants"]),
+    lambda v, b, r: (
+        "–"
+        if v["name"] == b["name"] or v.get("largest_difference") is None
+        else "same"
+        if not v["largest_difference"]
+        else f"within {v['largest_difference']:.1g}"
+    ),
+    main=False,
+)
+
 COLUMNS = [
     NAME,
     MEDIAN,
@@ -188,6 +216,7 @@ COLUMNS = [
     RUNS,
     FASTEST,
     MEMORY,
+    DIFFERENCE,
 ]
 
 # Strong scaling (Amdahl: a fixed problem) and weak scaling (Gustafson: the
@@ -217,6 +246,7 @@ SCALING_COLUMNS = [
     *COST,
     RUNS,
     MEMORY,
+    DIFFERENCE,
 ]
 
 

@@ -94,6 +94,36 @@ def cpu_seconds() -> float:
     return own + children.ru_utime + children.ru_stime
 
 
+def relative_gap(a, b) -> float:
+    """The largest relative difference between the floats of ``a`` and ``b`` (0 if none)."""
+    if hasattr(a, "shape") and hasattr(a, "dtype"):
+        import numpy as np  # only reached when the example already uses NumPy
+
+        b = np.asarray(b)
+        if a.shape != b.shape or not np.issubdtype(a.dtype, np.inexact) or a.size == 0:
+            return 0.0
+        scale = np.maximum(np.abs(a), np.abs(b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gaps = np.where(scale > 0, np.abs(a - b) / scale, 0.0)
+        return float(np.nanmax(gaps))
+    if isinstance(a, float) and isinstance(b, int | float):
+        scale = max(abs(a), abs(b))
+        return abs(a - b) / scale if scale and math.isfinite(scale) else 0.0
+    if isinstance(a, dict) and isinstance(b, dict):
+        return max((relative_gap(a[k], b[k]) for k in a.keys() & b.keys()), default=0.0)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return max((relative_gap(x, y) for x, y in zip(a, b, strict=False)), default=0.0)
+    return 0.0
+
+
+def beyond(rel_tol: float, gap: float) -> str:
+    return (
+        f"a relative difference of {gap:.2g}, beyond rel_tol = {rel_tol:g}; if the variants "
+        "only add in another order or draw other random numbers, set BENCHMARK['rel_tol'] "
+        "to the difference you can explain"
+    )
+
+
 def difference(a, b, rel_tol, where="result"):
     """Where ``a`` and ``b`` first differ, or None when they agree.
 
@@ -106,15 +136,17 @@ def difference(a, b, rel_tol, where="result"):
         b = np.asarray(b)
         if a.shape != b.shape:
             return f"{where}: shape {a.shape} != {b.shape}"
-        same = (
-            np.allclose(a, b, rtol=rel_tol, atol=0, equal_nan=True)
-            if np.issubdtype(a.dtype, np.inexact)
-            else np.array_equal(a, b)
-        )
-        return None if same else f"{where}: arrays differ"
+        if np.issubdtype(a.dtype, np.inexact):
+            if np.allclose(a, b, rtol=rel_tol, atol=0, equal_nan=True):
+                return None
+            return f"{where}: arrays differ, {beyond(rel_tol, relative_gap(a, b))}"
+        return None if np.array_equal(a, b) else f"{where}: arrays differ"
     if isinstance(a, float) or isinstance(b, float):
-        close = isinstance(b, int | float) and math.isclose(a, b, rel_tol=rel_tol)
-        return None if close else f"{where}: {a!r} != {b!r}"
+        if not isinstance(b, int | float) or not isinstance(a, int | float):
+            return f"{where}: {a!r} != {b!r}"
+        if math.isclose(a, b, rel_tol=rel_tol):
+            return None
+        return f"{where}: {a!r} != {b!r}, {beyond(rel_tol, relative_gap(float(a), b))}"
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return f"{where}: keys differ ({sorted(map(repr, a.keys() ^ b.keys()))[:5]})"
@@ -228,6 +260,8 @@ def measure(job: dict) -> dict:
     if job.get("baseline"):
         expected = pickle.loads(Path(job["baseline"]).read_bytes())
         report["mismatch"] = difference(result, expected, benchmark.get("rel_tol", 1e-9))
+        # What the check let through: rows that agree only within rel_tol say by how much.
+        report["largest_difference"] = relative_gap(result, expected)
     return report
 
 

@@ -345,3 +345,74 @@ def test_the_tests_skip_an_example_by_the_requirement_its_table_declares(tmp_pat
     path = tmp_path / "gpu_example.py"
     path.write_text('BENCHMARK = {"workload": int, "variants": {}, "requires": ["gpu"]}\n')
     assert declared_requirements(path) == ["gpu"]
+
+
+FLOATS = '''
+"""Two sums of the same floats in another order, and one that is wrong by a thousandth."""
+import math
+
+
+def forwards(values):
+    return sum(values)
+
+
+def backwards(values):
+    return sum(reversed(values))
+
+
+def off(values):
+    return sum(values) * 1.001
+
+
+def busy(values):
+    # A few milliseconds of pure-Python CPU work: CPU time must not round to zero.
+    return math.fsum(v * v for v in values * 20)
+
+
+BENCHMARK = {
+    "workload": lambda n: [1 / (k + 1) for k in range(n)],
+    "variants": {"forwards": forwards, "backwards": backwards},
+    "sizes": {"smoke": {"n": 10_000}},
+}
+'''
+
+
+def test_the_largest_difference_accepted_within_rel_tol_is_reported_and_kept(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_example(examples, "floats", FLOATS)
+    run = measure(examples, tmp_path, "floats")
+    assert run.returncode == 0, run.stderr
+    row = results.load(tmp_path / "results.json")["examples"]["floats"]["variants"][1]
+    assert 0 < row["largest_difference"] < 1e-12  # another order: the last bits differ
+    assert f"result within {row['largest_difference']:.2g} of the baseline's" in run.stderr
+
+
+def test_a_result_beyond_rel_tol_names_the_difference_and_how_to_set_it(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_example(examples, "floats", FLOATS.replace('"backwards": backwards', '"off": off'))
+    run = measure(examples, tmp_path, "floats")
+    assert run.returncode == 1
+    assert "a relative difference of 0.001, beyond rel_tol = 1e-09" in run.stderr
+    assert "set BENCHMARK['rel_tol']" in run.stderr
+
+
+def test_cpu_time_of_a_call_of_a_few_milliseconds_is_measured_not_rounded_to_zero(tmp_path):
+    """os.times() counts 10 ms ticks: it gave 0 ms of CPU for a 4.6 ms CPU-bound call."""
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_example(
+        examples,
+        "floats",
+        FLOATS.replace('"backwards": backwards', '"busy": busy').replace(
+            '"sizes"', '"same_result": False,\n    "sizes"'
+        ),
+    )
+    run = measure(examples, tmp_path, "floats")
+    assert run.returncode == 0, run.stderr
+    busy_row = results.load(tmp_path / "results.json")["examples"]["floats"]["variants"][1]
+    wall, cpu = busy_row["wall"]["median"], busy_row["cpu"]["median"]
+    assert wall < 0.1  # a short call, where a clock tick would show
+    # One thread: its CPU time can only be its wall time or less (when the machine is busy).
+    assert 0 < cpu <= wall * 1.05
