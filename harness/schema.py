@@ -53,6 +53,14 @@ VARIANT_KEYS = {
     "requires": "what it needs, such as ['c-compiler']",
 }
 SCALING_KEYS = ("law", "serial_fraction")
+SIZES_SHAPE = (
+    "BENCHMARK['sizes'] must map size names to keyword arguments, "
+    'such as {"smoke": {"n": 10}, "quick": {"n": 1000}}'
+)
+VARIANTS_SHAPE = (
+    "BENCHMARK['variants'] must map names to functions (or group names to such maps) "
+    "and have at least one"
+)
 LAWS = ("amdahl", "gustafson")
 
 
@@ -131,12 +139,14 @@ def check(benchmark) -> None:
         )
 
 
+def nonempty_mapping(value, what: str) -> Mapping:
+    if not isinstance(value, Mapping) or not value:
+        raise BenchmarkError(what)
+    return value
+
+
 def check_sizes(sizes) -> None:
-    if not isinstance(sizes, Mapping) or not sizes:
-        raise BenchmarkError(
-            "BENCHMARK['sizes'] must map size names to keyword arguments, "
-            'such as {"smoke": {"n": 10}, "quick": {"n": 1000}}'
-        )
+    nonempty_mapping(sizes, SIZES_SHAPE)
     for name, arguments in sizes.items():
         if not isinstance(arguments, Mapping):
             raise BenchmarkError(
@@ -172,11 +182,7 @@ def check_variant(name: str, value) -> None:
 
 
 def check_variants(variants) -> None:
-    if not isinstance(variants, Mapping) or not variants:
-        raise BenchmarkError(
-            "BENCHMARK['variants'] must map names to functions (or group names to such maps) "
-            "and have at least one"
-        )
+    nonempty_mapping(variants, VARIANTS_SHAPE)
     for name, value in variants.items():
         if is_variant(value) or not isinstance(value, Mapping):
             check_variant(name, value)
