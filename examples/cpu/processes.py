@@ -102,7 +102,7 @@ def workload(count: int = 1431, images: str | None = None) -> list[Path]:
 
 SIZES = {  # presets for --size: how many generated images
     "smoke": {"count": 16},
-    "quick": {"count": 400},
+    "quick": {"count": 200},
     "full": {"count": 1431},
 }
 

@@ -73,7 +73,7 @@ def workload(requests_count: int = 1000, latency: float = 0.05):
 
 SIZES = {  # presets for --size: how many requests, and the local server's latency
     "smoke": {"requests_count": 50, "latency": 0.01},
-    "quick": {"requests_count": 1000, "latency": 0.05},
+    "quick": {"requests_count": 1000, "latency": 0.02},
     "full": {"requests_count": 1000, "latency": 0.05},
 }
 
