@@ -66,9 +66,21 @@ def karp_flatt(v: dict, baseline: dict) -> float | None:
     return laws.karp_flatt(speedup(v, baseline), v.get("workers") or 1)
 
 
+def rows_spread(record: dict) -> float:
+    """How much the rows' own runs scatter: twice the median of their IQR ÷ median."""
+    spreads = sorted(
+        v["wall"]["iqr"] / v["wall"]["median"]
+        for v in record["variants"]
+        if measured(v) and v["wall"]["runs"] >= 3 and v["wall"]["median"] > 0
+    )
+    return 2 * spreads[len(spreads) // 2] if spreads else 0.0
+
+
 def noise_band(record: dict) -> float | None:
+    """How far a speedup in this table can move by chance: the machine's noise during the
+    run, or the rows' own scatter where that is larger. None where no noise was measured."""
     noise = record.get("noise")
-    return None if not noise else noise["band"]
+    return None if not noise else max(noise["band"], rows_spread(record))
 
 
 def within_noise(ratio: float, record: dict) -> bool:

@@ -42,9 +42,16 @@ def time_reference(repeats: int = 5, python: str = sys.executable) -> float:
     return statistics.median(json.loads(done.stdout))
 
 
+def relative_spread(values: list[float]) -> float:
+    """A robust relative standard deviation: 1.4826 × MAD ÷ median (σ for normal data)."""
+    middle = statistics.median(values)
+    deviation = statistics.median(abs(v - middle) for v in values)
+    return 1.4826 * deviation / middle
+
+
 @dataclass
 class NoiseMeter:
-    """The reference checks of one run, and the band they imply."""
+    """The reference checks of one run, and the band they imply around one example."""
 
     repeats: int = 5
     medians: list[float] = field(default_factory=list)
@@ -53,12 +60,22 @@ class NoiseMeter:
         self.medians.append(time_reference(self.repeats))
 
     def summary(self) -> dict | None:
-        """``{"band", "checks", "reference_median"}``, or None before two checks."""
+        """The noise around the example just measured, between the last two checks.
+
+        Two parts: how far the checks just before and after it strayed from the
+        run's typical reference time (the machine was busier or quieter while
+        it ran), and the checks' usual scatter. Both enter twice, because a
+        speedup divides one median by another. None before two checks.
+        """
         if len(self.medians) < 2:
             return None
-        middle = statistics.median(self.medians)
+        typical = statistics.median(self.medians)
+        around = self.medians[-2:]
+        strayed = max(abs(m / typical - 1) for m in around)
+        scatter = relative_spread(self.medians) if len(self.medians) >= 3 else strayed
         return {
-            "band": (max(self.medians) - min(self.medians)) / middle,
+            "band": 2 * strayed + 2 * 2**0.5 * scatter,
             "checks": len(self.medians),
-            "reference_median": middle,
+            "reference_median": typical,
+            "around": around,
         }

@@ -39,9 +39,10 @@ class VariantResult(TypedDict):
 class Noise(TypedDict):
     """The machine's own noise during the run, from a fixed reference workload (``noise``)."""
 
-    band: float  # relative: two timings of the same work differed by up to this much
-    checks: int  # how many times the reference was timed, each in a fresh interpreter
-    reference_median: float  # seconds
+    band: float  # relative: how far a ratio of two medians can move by the machine's noise
+    checks: int  # how many times the reference was timed so far, each in a fresh interpreter
+    reference_median: float  # seconds: the run's typical reference time
+    around: list[float]  # the reference times just before and just after this example
 
 
 class Environment(TypedDict):

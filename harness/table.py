@@ -49,8 +49,8 @@ def noise_line(record: dict) -> str:
         return ""
     return (
         f" Noise on this machine during this run: ±{percent(band)} (a reference workload "
-        f"timed {record['noise']['checks']} times); speedups within it are marked "
-        f"*{NOT_SIGNIFICANT}*."
+        f"timed before and after this example, {record['noise']['checks']} times in the run, "
+        f"and the rows' own spread); speedups within it are marked *{NOT_SIGNIFICANT}*."
     )
 
 
