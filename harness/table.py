@@ -14,18 +14,28 @@ from harness.derived import baseline_of, measured, speedup
 NOT_SIGNIFICANT = "not significant here"
 
 
+NBSP = "\u00a0"  # keeps a number and its unit on one line in a narrow column
+
+
 def duration(seconds: float) -> str:
     if seconds < 1:
-        return f"{seconds * 1000:.3g} ms"
-    return f"{seconds:.2f} s"
+        return f"{seconds * 1000:.3g}{NBSP}ms"
+    return f"{seconds:.2f}{NBSP}s"
 
 
 def memory(nbytes: int) -> str:
-    return f"{nbytes / 2**20:.0f} MiB" if nbytes else "–"
+    return f"{nbytes / 2**20:.0f}{NBSP}MiB" if nbytes else "–"
+
+
+def median_cell(v: dict) -> str:
+    """The median and half its interquartile range, as a share of it: "2.65 s ± 3 %"."""
+    wall = v["wall"]
+    spread = wall["iqr"] / 2 / wall["median"] if wall["median"] else 0.0
+    return f"{duration(wall['median'])}{NBSP}±{NBSP}{percent(spread)}"
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.0f} %" if share >= 0.01 else f"{share * 100:.1f} %"
+    return f"{share * 100:.0f}{NBSP}%" if share >= 0.01 else f"{share * 100:.1f}{NBSP}%"
 
 
 def where(record: dict) -> str:
@@ -177,7 +187,7 @@ NAME = Column(lambda r: "Variant", always, lambda v, b, r: shown_name(v))
 MEDIAN = Column(
     lambda r: "Median ± spread",
     always,
-    lambda v, b, r: f"{duration(v['wall']['median'])} ± {duration(v['wall']['iqr'] / 2)}",
+    lambda v, b, r: median_cell(v),
 )
 RUNS = Column(lambda r: "Runs", always, lambda v, b, r: str(v["wall"]["runs"]), main=False)
 FASTEST = Column(
