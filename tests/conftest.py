@@ -32,3 +32,8 @@ def fixture_examples(tmp_path):
     for path in FIXTURES.glob("*.py"):
         (folder / path.name).write_text(path.read_text())
     return folder
+
+
+def pytest_collection_modifyitems(items):
+    """Start the slow end-to-end tests first, so parallel workers do not wait on them last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
