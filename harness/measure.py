@@ -175,12 +175,16 @@ def run_worker(
             if time.monotonic() - started > timeout:
                 kill_all(child.pid, others)
                 child.wait()
+                # A process forked just as the tree was killed is handed to us a moment
+                # later: sweep again so that nothing it started outlives it.
+                wait_for_leftovers(child.pid, others)
                 raise VariantFailed(f"timed out: still running after {timeout:.0f} s; killed it")
             time.sleep(POLL_SECONDS)
     finally:
-        if child.poll() is None:
+        if child.poll() is None:  # interrupted (Ctrl-C, SIGTERM): stop the whole tree
             kill_all(child.pid, others)
             child.wait()
+            wait_for_leftovers(child.pid, others)
     left = wait_for_leftovers(child.pid, others)
     report_path = beside(".json")
     report = json.loads(report_path.read_text()) if report_path.exists() else None
