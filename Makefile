@@ -29,8 +29,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode compiled once here: every example and variant runs in a fresh
+# interpreter, which would otherwise compile NumPy, Numba and the rest from
+# source each time wherever PYTHONDONTWRITEBYTECODE is set.
 .venv/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 install: .venv/.installed ## Install the locked dependencies into .venv/

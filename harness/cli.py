@@ -13,9 +13,7 @@ from rich.console import Console
 from harness.compare import compare
 from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
-from harness.render import render
 from harness.run import PROFILES, measure_all
-from harness.serve import serve
 
 # Generated files live outside docs/ so that `mkdocs serve` never watches them
 # being written; pages include them by path (see `snippets` in mkdocs.yml).
@@ -75,6 +73,8 @@ def main(argv=None) -> int:
             print(example.id)
         return 0
     if args.command == "render":
+        from harness.render import render  # Matplotlib: imported only where plots are drawn
+
         return render(results_path, args.out, console)
     if args.command == "compare":
         return compare(results_path, args.other, console)
@@ -83,6 +83,8 @@ def main(argv=None) -> int:
         console.print(f"[red]No example in {args.examples} matches {args.only}")
         return 2
     if args.command == "serve":
+        from harness.serve import serve
+
         return serve(
             examples, PROFILES[args.profile], args.out, args.config, args.dev_addr, console=console
         )

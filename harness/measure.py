@@ -36,16 +36,18 @@ class VariantFailed(Exception):
     """A variant could not be measured; the message says why, in plain words."""
 
 
+class LeakedProcesses(VariantFailed):
+    """The variant's interpreter left processes running; they were killed."""
+
+
 @dataclass
 class VariantRun:
     wall: list[float]
     cpu: list[float]
-    peak_rss: int
-    bound: float | None
+    peak_rss: int  # bytes, the whole tree, over every variant the interpreter ran
     mismatch: str | None
     largest_difference: float | None  # relative, from the baseline's result
     result_path: Path
-    scaling: dict  # for scaling examples: the workers used and the work done
 
 
 def become_subreaper() -> bool:
@@ -151,7 +153,7 @@ def run_worker(
     def beside(suffix: str) -> Path:
         return Path(job["out"] + suffix)
 
-    for suffix in (".json", ".pickle"):
+    for suffix in (".json", ".current"):
         beside(suffix).unlink(missing_ok=True)
     job_path = beside(".job")
     job_path.write_text(json.dumps(job))
@@ -189,31 +191,54 @@ def run_worker(
     report_path = beside(".json")
     report = json.loads(report_path.read_text()) if report_path.exists() else None
     if left and report is not None and "error" not in report and "problem" not in report:
-        raise VariantFailed(
+        raise LeakedProcesses(
             f"leaked child processes: {', '.join(left)} still ran after it finished; killed them"
         )
     return report, child.returncode, tail(stderr_path), peak
 
 
-def run_variant(job: dict, *, timeout: float, python: str = sys.executable) -> VariantRun:
-    """Time ``job["variant"]`` in a fresh interpreter; raise VariantFailed if it can't."""
-    report, code, stderr, peak = run_worker([], job, timeout=timeout, python=python)
+def running(job: dict) -> str | None:
+    """The variant the worker said it was running, if it got that far."""
+    path = Path(job["out"] + ".current")
+    return path.read_text() if path.exists() else None
+
+
+def naming(variant: str | None, message: str) -> str:
+    """ "variant 'x' timed out: …", unless the message already names it."""
+    if variant is None or message.startswith(f"variant {variant!r}"):
+        return message
+    return f"variant {variant!r} {message}"
+
+
+def run_variants(job: dict, *, timeout: float, python: str = sys.executable) -> dict:
+    """Time ``job["variants"]`` in one fresh interpreter: their runs by name.
+
+    Raises VariantFailed (LeakedProcesses for a leak) naming the variant that
+    was running when it went wrong, where the worker got as far as one.
+    """
+    try:
+        report, code, stderr, peak = run_worker([], job, timeout=timeout, python=python)
+    except VariantFailed as error:
+        raise type(error)(naming(running(job), str(error))) from None
     if report is None:
-        raise VariantFailed(f"{describe_exit(code)}\n{stderr}".strip())
+        raise VariantFailed(naming(running(job), f"{describe_exit(code)}\n{stderr}".strip()))
     if "problem" in report:
-        raise VariantFailed(report["problem"])
+        raise VariantFailed(naming(report.get("variant"), report["problem"]))
     if "error" in report:
-        raise VariantFailed(f"raised an exception:\n{report['error'].strip()}")
-    return VariantRun(
-        wall=report["wall"],
-        cpu=report["cpu"],
-        peak_rss=peak,
-        bound=report.get("bound"),
-        mismatch=report.get("mismatch"),
-        largest_difference=report.get("largest_difference"),
-        result_path=Path(job["out"] + ".pickle"),
-        scaling={k: report[k] for k in ("workers", "work") if k in report},
-    )
+        raise VariantFailed(
+            naming(report.get("variant"), f"raised an exception:\n{report['error'].strip()}")
+        )
+    return {
+        name: VariantRun(
+            wall=got["wall"],
+            cpu=got["cpu"],
+            peak_rss=peak,
+            mismatch=got.get("mismatch"),
+            largest_difference=got.get("largest_difference"),
+            result_path=Path(got["result"]),
+        )
+        for name, got in report["variants"].items()
+    }
 
 
 def name_of(proc: psutil.Process) -> str:

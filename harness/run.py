@@ -9,18 +9,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from harness import machine, results, stats
 from harness.discover import EXAMPLES, Example
 from harness.fingerprint import fingerprint
 from harness.measure import (
     ROOT,
+    LeakedProcesses,
     VariantFailed,
+    VariantRun,
     become_subreaper,
     descendants,
     kill_all,
-    run_variant,
+    run_variants,
     run_worker,
     wait_for_leftovers,
 )
@@ -46,6 +55,10 @@ class Profile:
     max_seconds: float
     precision: float
     timeout: float  # seconds one interpreter may run
+    # True: every variant in interpreters of its own. False (smoke): all of an
+    # example's variants in one interpreter, in turn; it proves they run, in a
+    # fraction of the time, and a failure is still put down to its variant.
+    isolate: bool = True
 
     def stop(self) -> dict:
         return {
@@ -60,7 +73,7 @@ PROFILES = {
     # For tests: proves every example runs under the harness; numbers mean little.
     "smoke": Profile(
         "smoke", "smoke", processes=1, warmups=0, min_runs=1, max_runs=1,
-        max_seconds=0, precision=1, timeout=120,
+        max_seconds=0, precision=1, timeout=120, isolate=False,
     ),
     # For previews: the median within 3 %, or 3 s of timed calls, whichever comes first.
     "quick": Profile(
@@ -149,46 +162,48 @@ def is_fresh(record: dict | None, key: str, profile: Profile) -> bool:
     )
 
 
-def measure_variant(
-    example: Example,
-    variant: dict,
-    baseline_result: str | None,
-    profile: Profile,
-    python: str,
-    workdir: Path,
-    progress,
-    task,
-) -> tuple[dict, str]:
-    """Time one variant in ``profile.processes`` fresh interpreters; return its row and result."""
-    runs = []
-    for n in range(profile.processes):
-        progress.update(task, description=f"{example.id} · {variant['name']} · run {n + 1}")
-        job = {
-            "example": str(example.path),
-            "variant": variant["name"],
-            "size": profile.size,
-            "profile": profile.name,
-            "warmups": profile.warmups,
-            "stop": profile.stop(),
-            "baseline": baseline_result,
-            "out": str(workdir / f"{len(list(workdir.glob('*.job')))}"),
-        }
-        try:
-            run = run_variant(job, timeout=profile.timeout, python=python)
-        except VariantFailed as error:
-            message = str(error)
-            if not message.startswith(f"variant {variant['name']!r}"):
-                message = f"variant {variant['name']!r} {message}"
-            raise ExampleFailed(message) from None
-        if run.mismatch:
-            raise ExampleFailed(
-                f"variants disagree: {variant['name']!r} returned something other than the "
-                f"baseline {variant['baseline']!r} ({run.mismatch})"
-            )
-        runs.append(run)
-        progress.advance(task)
+@dataclass(frozen=True)
+class Measuring:
+    """One example being measured: what every step of it needs."""
+
+    example: Example
+    profile: Profile
+    python: str
+    workdir: Path  # a temporary folder for jobs, reports and pickled results
+    compare: bool  # whether variants must return what their baseline returns
+    progress: Progress
+    task: TaskID
+
+
+def time_variants(m: Measuring, names: list[str], baselines: dict[str, str]) -> dict:
+    """Time ``names`` in one fresh interpreter, checking each against its baseline's result.
+
+    Returns a VariantRun per name; raises VariantFailed naming the variant that went wrong.
+    """
+    job = {
+        "example": str(m.example.path),
+        "variants": names,
+        "size": m.profile.size,
+        "profile": m.profile.name,
+        "warmups": m.profile.warmups,
+        "stop": m.profile.stop(),
+        "baselines": baselines,
+        "compare": m.compare,
+        "out": str(m.workdir / f"{len(list(m.workdir.glob('*.job')))}"),
+    }
+    return run_variants(job, timeout=m.profile.timeout, python=m.python)
+
+
+def row_of(variant: dict, runs: list[VariantRun]) -> dict:
+    """A variant's record with what its runs measured; ExampleFailed if its result differs."""
+    mismatch = next((r.mismatch for r in runs if r.mismatch), None)
+    if mismatch:
+        raise ExampleFailed(
+            f"variants disagree: {variant['name']!r} returned something other than the "
+            f"baseline {variant['baseline']!r} ({mismatch})"
+        )
     wall = stats.summarise([s for r in runs for s in r.wall])
-    row = {
+    return {
         **variant,
         "wall": wall,
         "cpu": stats.summarise([s for r in runs for s in r.cpu]),
@@ -199,7 +214,53 @@ def measure_variant(
             default=None,
         ),
     }
-    return row, str(runs[0].result_path)
+
+
+def report_row(m: Measuring, row: dict) -> None:
+    """A line per variant as well as the bar: CI logs show no live bar."""
+    accepted = row["largest_difference"]
+    m.progress.console.print(
+        f"  {m.example.id} · {row['name']}: median {row['wall']['median']:.4g} s "
+        f"of {row['wall']['runs']} runs"
+        + (f"; result within {accepted:.2g} of the baseline's" if accepted else "")
+    )
+
+
+def measure_isolated(m: Measuring, runnable: list[dict]) -> dict[str, dict]:
+    """Each variant in ``profile.processes`` interpreters of its own: rows by name."""
+    results_of: dict[str, str] = {}  # a baseline's name -> its pickled result
+    rows = {}
+    for variant in runnable:
+        runs = []
+        for n in range(m.profile.processes):
+            m.progress.update(
+                m.task, description=f"{m.example.id} · {variant['name']} · run {n + 1}"
+            )
+            runs.append(time_variants(m, [variant["name"]], results_of)[variant["name"]])
+            m.progress.advance(m.task)
+        rows[variant["name"]] = row_of(variant, runs)
+        if variant["name"] == variant["baseline"]:
+            results_of[variant["name"]] = str(runs[0].result_path)
+        report_row(m, rows[variant["name"]])
+    return rows
+
+
+def measure_together(m: Measuring, runnable: list[dict]) -> dict[str, dict]:
+    """Every variant in one interpreter, in turn (the smoke profile): rows by name.
+
+    A leak cannot be put down to one variant there; then each runs on its own
+    again, and the one that leaks is named.
+    """
+    m.progress.update(m.task, description=f"{m.example.id} · every variant in one interpreter")
+    try:
+        timed = time_variants(m, [v["name"] for v in runnable], {})
+    except LeakedProcesses:
+        return measure_isolated(m, runnable)
+    m.progress.advance(m.task, len(runnable))
+    rows = {v["name"]: row_of(v, [timed[v["name"]]]) for v in runnable}
+    for row in rows.values():
+        report_row(m, row)
+    return rows
 
 
 def measure_example(
@@ -211,30 +272,18 @@ def measure_example(
         variants = described["variants"]
         runnable = [v for v in variants if not v["missing"]]
         progress.update(task, total=len(runnable) * profile.processes, completed=0)
-        results_of: dict[str, str] = {}  # a baseline's name -> its pickled result
-        rows = []
         for variant in variants:
             if variant["missing"]:
                 progress.console.print(
                     f"  {example.id} · {variant['name']}: not measured here, "
                     + "; ".join(variant["missing"])
                 )
-                rows.append(variant)
-                continue
-            compare_with = results_of.get(variant["baseline"]) if described["same_result"] else None
-            row, result = measure_variant(
-                example, variant, compare_with, profile, python, Path(tmp), progress, task
-            )
-            if variant["name"] == variant["baseline"]:
-                results_of[variant["name"]] = result
-            # A line per variant as well as the bar: CI logs show no live bar.
-            accepted = row["largest_difference"]
-            progress.console.print(
-                f"  {example.id} · {variant['name']}: median {row['wall']['median']:.4g} s "
-                f"of {row['wall']['runs']} runs"
-                + (f"; result within {accepted:.2g} of the baseline's" if accepted else "")
-            )
-            rows.append(row)
+        m = Measuring(example, profile, python, Path(tmp), described["same_result"], progress, task)
+        try:
+            measured = (measure_isolated if profile.isolate else measure_together)(m, runnable)
+        except VariantFailed as error:
+            raise ExampleFailed(str(error)) from None
+        rows = [measured.get(v["name"], v) for v in variants]
         transcripts = {
             title: run_transcript(example, args, profile, python)
             for title, args in described["transcripts"].items()

@@ -1,17 +1,20 @@
-"""Time one variant of one example, inside a fresh interpreter.
+"""Time variants of one example, inside a fresh interpreter.
 
-The harness starts, once per variant, ``python -m harness.worker JOB.json``,
-so that no variant inherits another's warm caches, imported modules or
+The harness starts ``python -m harness.worker JOB.json`` once per variant (or,
+for the smoke profile, once per example, for all its variants in turn), so
+that no measured variant inherits another's warm caches, imported modules or
 leftover threads; and ``--describe JOB.json`` once per example, to list its
-variants. The job is a JSON object (see ``measure.run_variant`` and
+variants. The job is a JSON object (see ``run.time_variants`` and
 ``run.describe``); the worker writes its report as JSON to ``job["out"] +
-".json"`` and what the variant returned to ``job["out"] + ".pickle"``.
+".json"``, what each variant returned to ``job["out"] + ".N.pickle"``, and
+the name of the variant it is running to ``job["out"] + ".current"`` (so a
+crash or a time-out can be put down to the right one).
 
-Given the baseline's pickle, it also checks that this variant returned the
+Given a baseline's pickle, it also checks that each variant returned the
 same: here, where the example's own types can be unpickled. When something
 goes wrong the report holds ``problem`` (a sentence about the example's
 ``BENCHMARK`` table or its result) or ``error`` (a traceback from the
-example's own code) instead.
+example's own code) instead, and ``variant`` (the one that was running).
 
 This module and ``schema`` use only the standard library: the worker runs in
 the interpreter that runs the examples, which may be a bare free-threaded
@@ -198,31 +201,29 @@ def enough(walls: list[float], stop: dict) -> bool:
     return (interval[1] - interval[0]) / 2 <= stop["precision"] * statistics.median(walls)
 
 
-def run(job: dict):
-    """Warm up, then time calls until ``enough`` says stop; return the report and the result."""
-    module = load_example(Path(job["example"]))
-    benchmark = module.BENCHMARK
-    schema.check(benchmark)
-    size = schema.size_for(benchmark, job["size"], job["profile"])
-    variant = next(f for v, f in schema.variants(benchmark, size) if v.name == job["variant"])
+def timed(function, benchmark: dict, size: dict, warmups: int, stop: dict):
+    """Warm up, then time calls until ``enough`` says stop; return the timings and the result.
+
+    The workload is made afresh for each variant; it may be a context manager
+    (a server to start and stop) or plain data.
+    """
     workload = benchmark["workload"](**size)
-    # A workload may be a context manager (a server to start and stop) or plain data.
     entered = hasattr(workload, "__enter__")
     data = workload.__enter__() if entered else workload
     try:
-        for _ in range(job["warmups"]):
-            variant(data)
+        for _ in range(warmups):
+            function(data)
         walls, cpus = [], []
-        while not enough(walls, job["stop"]):
+        while not enough(walls, stop):
             cpu0, wall0 = cpu_seconds(), time.perf_counter()
-            result = variant(data)
+            result = function(data)
             wall1, cpu1 = time.perf_counter(), cpu_seconds()
             walls.append(wall1 - wall0)
             cpus.append(cpu1 - cpu0)
     finally:
         if entered:
             workload.__exit__(*sys.exc_info())
-    return {"wall": walls, "cpu": cpus}, result, benchmark
+    return walls, cpus, result
 
 
 def describe(job: dict) -> dict:
@@ -249,20 +250,46 @@ def describe(job: dict) -> dict:
     }
 
 
+CURRENT = None  # the variant being timed, for a report of what went wrong
+
+
 def measure(job: dict) -> dict:
-    """Run the job; write the result's pickle; return the report (or what went wrong)."""
-    report, result, benchmark = run(job)
-    try:
-        payload = pickle.dumps(result)
-    except Exception:
-        return {"problem": schema.unsendable(job["variant"], result)}
-    Path(job["out"] + ".pickle").write_bytes(payload)
-    if job.get("baseline"):
-        expected = pickle.loads(Path(job["baseline"]).read_bytes())
-        report["mismatch"] = difference(result, expected, benchmark.get("rel_tol", 1e-9))
-        # What the check let through: rows that agree only within rel_tol say by how much.
-        report["largest_difference"] = relative_gap(result, expected)
-    return report
+    """Time each of ``job["variants"]`` in turn, in this interpreter, and report each.
+
+    Each result is pickled to ``job["out"] + ".N.pickle"``. When the example's
+    variants must agree (``job["compare"]``), each is checked against its
+    baseline's pickle: from ``job["baselines"]`` (measured earlier, in another
+    interpreter) or from a baseline timed here before it.
+    """
+    global CURRENT
+    benchmark = load_example(Path(job["example"])).BENCHMARK
+    schema.check(benchmark)
+    size = schema.size_for(benchmark, job["size"], job["profile"])
+    known = {v.name: (v, f) for v, f in schema.variants(benchmark, size)}
+    baselines = dict(job.get("baselines") or {})
+    reports = {}
+    for index, name in enumerate(job["variants"]):
+        CURRENT = name
+        Path(job["out"] + ".current").write_text(name)
+        variant, function = known[name]
+        walls, cpus, result = timed(function, benchmark, size, job["warmups"], job["stop"])
+        try:
+            payload = pickle.dumps(result)
+        except Exception:
+            return {"problem": schema.unsendable(name, result), "variant": name}
+        result_path = f"{job['out']}.{index}.pickle"
+        Path(result_path).write_bytes(payload)
+        report = {"wall": walls, "cpu": cpus, "result": result_path}
+        expected_path = baselines.get(variant.baseline)
+        if job.get("compare") and expected_path and variant.baseline != name:
+            expected = pickle.loads(Path(expected_path).read_bytes())
+            report["mismatch"] = difference(result, expected, benchmark.get("rel_tol", 1e-9))
+            # What the check let through: rows that agree only within rel_tol say by how much.
+            report["largest_difference"] = relative_gap(result, expected)
+        if variant.baseline == name:
+            baselines[name] = result_path
+        reports[name] = report
+    return {"variants": reports}
 
 
 def example_traceback(error: BaseException) -> str:
@@ -289,7 +316,7 @@ def main(argv):
     except schema.BenchmarkError as error:
         report = {"problem": str(error)}
     except BaseException as error:
-        report = {"error": example_traceback(error)}
+        report = {"error": example_traceback(error), "variant": CURRENT}
     Path(job["out"] + ".json").write_text(json.dumps(report))
     return 0 if "problem" not in report and "error" not in report else 1
 
