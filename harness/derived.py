@@ -45,6 +45,12 @@ def effective_bound(v: dict, baseline: dict) -> float | None:
     return max(v["bound"], min(v["cpu"]["median"], baseline["cpu"]["median"]))
 
 
+def best_speedup(v: dict, baseline: dict) -> float | None:
+    """The speedup a variant would have at its bound: the most it could reach."""
+    bound = effective_bound(v, baseline)
+    return None if bound is None else baseline["wall"]["median"] / bound
+
+
 def counts_workers(record: dict) -> bool:
     return any(v.get("workers") is not None for v in record["variants"])
 

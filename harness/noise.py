@@ -2,10 +2,13 @@
 
 A fixed, pure-Python reference workload is timed in a fresh interpreter at
 the start of a run and after every example measured. The same work timed
-twice should take the same time; on a shared machine it does not, and the
-largest relative difference between two of these checks is the run's noise
-band. A speedup (a ratio of two medians) that lies within it cannot be told
-apart from no speedup on this machine, in this run.
+again and again should take the same time; on a shared machine it does not
+(on a 2-core cloud machine it has ranged over nearly a factor of two in one
+run). The robust spread of these checks is how far one measurement's level
+moves by the machine alone; a speedup divides one median by another, each
+moving so, and the run's noise band is the 95 % range of such a ratio:
+1.96 × √2 × the spread. A speedup within it cannot be told apart from no
+speedup on this machine, in this run.
 """
 
 import json
@@ -49,9 +52,18 @@ def relative_spread(values: list[float]) -> float:
     return 1.4826 * deviation / middle
 
 
+def band_of(checks: list[float]) -> float:
+    """The 95 % range of a ratio of two medians, from the spread of the reference checks."""
+    if len(checks) >= 3:
+        spread = relative_spread(checks)
+    else:  # two checks: their difference, as the standard deviation of one
+        spread = abs(checks[0] - checks[1]) / 2**0.5 / statistics.mean(checks)
+    return 1.96 * 2**0.5 * spread
+
+
 @dataclass
 class NoiseMeter:
-    """The reference checks of one run, and the band they imply around one example."""
+    """The reference checks of one run, and the band they imply."""
 
     repeats: int = 5
     medians: list[float] = field(default_factory=list)
@@ -59,23 +71,18 @@ class NoiseMeter:
     def check(self) -> None:
         self.medians.append(time_reference(self.repeats))
 
-    def summary(self) -> dict | None:
-        """The noise around the example just measured, between the last two checks.
+    def summary(self, around: list[float] | None = None) -> dict | None:
+        """The run's noise so far, with the checks just before and after one example.
 
-        Two parts: how far the checks just before and after it strayed from the
-        run's typical reference time (the machine was busier or quieter while
-        it ran), and the checks' usual scatter. Both enter twice, because a
-        speedup divides one median by another. None before two checks.
+        None before two checks. Called again at the end of a run, for every
+        example measured in it, so that each table states the band of the whole
+        run, not of the few checks made before it.
         """
         if len(self.medians) < 2:
             return None
-        typical = statistics.median(self.medians)
-        around = self.medians[-2:]
-        strayed = max(abs(m / typical - 1) for m in around)
-        scatter = relative_spread(self.medians) if len(self.medians) >= 3 else strayed
         return {
-            "band": 2 * strayed + 2 * 2**0.5 * scatter,
+            "band": band_of(self.medians),
             "checks": len(self.medians),
-            "reference_median": typical,
-            "around": around,
+            "reference_median": statistics.median(self.medians),
+            "around": around if around is not None else self.medians[-2:],
         }

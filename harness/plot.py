@@ -9,7 +9,7 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
 from harness import laws
-from harness.derived import baseline_of, effective_bound, measured, speedup
+from harness.derived import baseline_of, best_speedup, measured, speedup
 
 PALETTES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de", "bar": "#4051b5", "bound": "#e8710a"},
@@ -62,14 +62,10 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
             ecolor=palette["text"],
             capsize=2,
         )
-        bounds = [effective_bound(v, b) for v, b in zip(variants, baselines, strict=True)]
-        if any(b is not None for b in bounds):
-            ys = [y for y, b in zip(rows, bounds, strict=True) if b is not None]
-            xs = [
-                base["wall"]["median"] / b
-                for base, b in zip(baselines, bounds, strict=True)
-                if b is not None
-            ]
+        best = [best_speedup(v, b) for v, b in zip(variants, baselines, strict=True)]
+        if any(b is not None for b in best):
+            ys = [y for y, b in zip(rows, best, strict=True) if b is not None]
+            xs = [b for b in best if b is not None]
             ax.scatter(
                 xs,
                 ys,
@@ -96,9 +92,12 @@ def scaling_svg(record: dict, palette: dict) -> bytes:
     serial = record["scaling"]["serial_fraction"]
     predicted = laws.amdahl if law == "amdahl" else laws.gustafson
     variants = [v for v in record["variants"] if measured(v)]
-    baseline = variants[0]
     # The baseline (often a plain loop, no pool) is the reference, not a point on the curve.
-    points = sorted((v["workers"] or 1, speedup(v, baseline)) for v in variants[1:])
+    points = sorted(
+        (v["workers"] or 1, speedup(v, baseline_of(v, record)))
+        for v in variants
+        if baseline_of(v, record) is not v
+    )
     top = max(n for n, _ in points)
     curve = [n / 10 for n in range(10, top * 10 + 1)]
     with plt.rc_context(style(record, palette)):

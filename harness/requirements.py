@@ -8,7 +8,7 @@ A requirement is a short string in ``BENCHMARK`` (``"requires": ["gpu"]`` on
 the table or on one variant):
 
 - ``"gpu"``: an NVIDIA GPU with a working driver (``nvidia-smi`` answers);
-- ``"c-compiler"``: a C compiler (``$CC``, or ``cc``);
+- ``"c-compiler"``: a C compiler that builds a shared library (``$CC``, Python's own, ``cc``);
 - ``"free-threaded"``: a free-threaded CPython build (3.13t, 3.14t);
 - ``"python>=3.14"``: at least that Python version (any ``major.minor``);
 - ``"module:NAME"``: the module ``NAME`` can be imported (``module:dask``).
@@ -21,7 +21,9 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from functools import cache
+from pathlib import Path
 
 
 class UnknownRequirement(ValueError):
@@ -40,9 +42,33 @@ def has_gpu() -> bool:
     return done.returncode == 0 and "GPU" in done.stdout
 
 
+@cache
 def has_c_compiler() -> bool:
-    compiler = os.environ.get("CC") or "cc"
-    return shutil.which(compiler.split()[0]) is not None
+    """A C compiler that builds a shared library: ``$CC``, else Python's own, else ``cc``.
+
+    The same order the examples use to find one; a compiler that is present
+    but cannot build (no headers, a broken toolchain) counts as missing.
+    """
+    if os.environ.get("CC"):
+        candidates = [os.environ["CC"]]
+    else:
+        candidates = [sysconfig.get_config_var("CC") or "", "cc"]
+    compiler = next((c.split()[0] for c in candidates if c and shutil.which(c.split()[0])), None)
+    if compiler is None:
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "probe.c"
+        source.write_text("int probe(void) { return 0; }\n")
+        try:
+            built = subprocess.run(
+                [compiler, "-shared", "-fPIC", str(source), "-o", str(Path(tmp) / "probe.so")],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return built.returncode == 0
 
 
 def is_free_threaded() -> bool:
@@ -64,7 +90,7 @@ def missing(requirement: str) -> str | None:
     if requirement == "gpu":
         return None if has_gpu() else "needs an NVIDIA GPU"
     if requirement == "c-compiler":
-        return None if has_c_compiler() else "needs a C compiler (set CC)"
+        return None if has_c_compiler() else "needs a working C compiler (set CC)"
     if requirement == "free-threaded":
         return None if is_free_threaded() else "needs a free-threaded Python build (3.13t or later)"
     if match := VERSION.fullmatch(requirement):

@@ -383,7 +383,7 @@ def measure_all(
     # Smoke runs only prove that examples run: their numbers, noise included, mean little.
     meter = None if profile.name == "smoke" else NoiseMeter()
     data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
-    failed = []
+    failed, measured_now = [], []
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -419,6 +419,7 @@ def measure_all(
                     if meter:
                         meter.check()
                         record["noise"] = meter.summary()
+                        measured_now.append(example.id)
                     data["examples"][example.id] = record
                     results.save(data, results_path)  # after each example: a crash loses nothing
                     console.print(f"{prefix}: {summary_of(record)}")
@@ -426,6 +427,14 @@ def measure_all(
                 progress.remove_task(task)
             if after_each:
                 after_each(data, number, len(examples))
+    if meter and len(measured_now) > 1:
+        # Every table of this run states the band of the whole run's checks.
+        for example_id in measured_now:
+            noise = data["examples"][example_id]["noise"]
+            data["examples"][example_id]["noise"] = meter.summary(noise["around"])
+        results.save(data, results_path)
+        if after_each:
+            after_each(data, len(examples), len(examples))
     if failed:
         console.print(
             f"[red]{len(failed)} example(s) failed: {', '.join(failed)}. "

@@ -5,6 +5,7 @@ numbers in the cells come from ``derived``. A page shows the main columns;
 every column is in the full table under it, which a reader opens on demand.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,8 +60,8 @@ def noise_line(record: dict) -> str:
         return ""
     return (
         f" Noise on this machine during this run: ±{percent(band)} (a reference workload "
-        f"timed before and after this example, {record['noise']['checks']} times in the run, "
-        f"and the rows' own spread); speedups within it are marked *{NOT_SIGNIFICANT}*."
+        f"timed {record['noise']['checks']} times in the run, and the rows' own spread); "
+        f"speedups within it are marked *{NOT_SIGNIFICANT}*."
     )
 
 
@@ -229,6 +230,10 @@ COLUMNS = [
     DIFFERENCE,
 ]
 
+# On the scaling tables the law's columns and the cost take the page's width;
+# CPU time and CPU-seconds are in the full table.
+BESIDE_THE_LAW = [dataclasses.replace(c, main=False) for c in (CPU, COST[0])]
+
 # Strong scaling (Amdahl: a fixed problem) and weak scaling (Gustafson: the
 # problem grows with the workers), measured against the law's prediction.
 SCALING_COLUMNS = [
@@ -252,8 +257,8 @@ SCALING_COLUMNS = [
         lambda v, b, r: f"{law_of(r)(serial_of(r), v['workers'] or 1):.2f}×",
     ),
     Column(lambda r: "Karp–Flatt serial fraction", is_law("amdahl"), karp_flatt_cell),
-    CPU,
-    *COST,
+    *BESIDE_THE_LAW,
+    COST[1],
     RUNS,
     MEMORY,
     DIFFERENCE,

@@ -37,10 +37,14 @@ GIL = record(
         ('"pure Python: * threads" speedup at most 1.2', True),
         ('"pure Python: * processes" speedup at least 3', True),
         ('"pure Python: * processes" speedup at least 4', False),
+        # 3.33× misses 3.5 by less than the ±10 % noise: the table cannot contradict it.
+        ('"pure Python: * processes" speedup at least 3.5', True),
         ('"pure Python: * processes" efficiency at least 0.8', True),
         ('"pure Python: * threads" within noise of "pure Python: one thread"', True),
         ('"pure Python: * processes" faster than "pure Python: one thread"', True),
-        ('"pure Python: * threads" faster than "pure Python: one thread"', False),
+        # 1.02 s against 1.0 s: slower, but by less than the noise: not a contradiction.
+        ('"pure Python: * threads" faster than "pure Python: one thread"', True),
+        ('"pure Python: one thread" faster than "pure Python: * processes"', False),
         ('"pure Python: * processes" fastest', True),
         ('"pure Python: one thread" fastest', False),
     ],
@@ -78,19 +82,20 @@ def test_a_claim_that_holds_shows_its_sentence_as_written(tmp_path):
 
 
 def test_a_failed_claim_fails_a_strict_build_and_names_what_was_measured(tmp_path):
-    config, generated = site_with_claim(tmp_path, 0.9)
+    config, generated = site_with_claim(tmp_path, 0.8)
     run = build(config, tmp_path / "site", generated)
     assert run.returncode != 0
     assert (
-        'claim about cpu/gil ("pure Python: * threads" speedup at most 0.9) does not hold: '
-        "expected 'pure Python: * threads' at most 0.9× faster than its baseline; measured 0.98×"
+        'claim about cpu/gil ("pure Python: * threads" speedup at most 0.8) does not hold: '
+        "expected 'pure Python: * threads' at most 0.8× faster than its baseline; "
+        "measured 0.98× (noise ±10 %)"
     ) in run.stderr
 
 
 def test_a_failed_claim_shows_a_note_instead_of_the_sentence_while_serving(tmp_path):
-    config, generated = site_with_claim(tmp_path, 0.9)
+    config, generated = site_with_claim(tmp_path, 0.8)
     run = build(config, tmp_path / "site", generated, SITE_PLACEHOLDERS=str(generated))
     assert run.returncode == 0, run.stderr
     page = (tmp_path / "site" / "index.html").read_text()
     assert "Not on the machine that measured this page" in page
-    assert "measured 0.98×" not in page and "the table shows 0.98×" in page
+    assert "measured 0.98×" not in page and "the table shows 0.98× (noise ±10 %)" in page

@@ -278,7 +278,7 @@ def test_a_speedup_within_the_noise_is_marked_and_the_footer_states_the_noise():
     assert "| same | 950 ms ± 0.0 % | 1.05× *(not significant here)* |" in table
     assert "| faster | 500 ms ± 0.0 % | 2.00× |" in table
     assert "| base | 1.00 s ± 0.0 % | 1.00× |" in table  # the baseline is not marked
-    assert "Noise on this machine during this run: ±8 % (a reference workload timed before" in (
+    assert "Noise on this machine during this run: ±8 % (a reference workload timed 15 times" in (
         table
     )
 

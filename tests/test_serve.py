@@ -42,7 +42,7 @@ def loop(n):
 BENCHMARK = {"workload": workload, "variants": {"gated loop": loop}, "sizes": {"smoke": {"n": 10}}}
 '''
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-# Flags for a closed network and a root user (see the machine notes in DEVELOPERS.md).
+# Flags for a closed network (no background requests to Google) and a root user (no sandbox).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

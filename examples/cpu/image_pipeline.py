@@ -206,8 +206,8 @@ BENCHMARK = {
     "workload": workload,  # processes.py's: generated images of mixed sizes, or --images DIR
     "sizes": SIZES,
     "variants": {
-        name: {"run": step, "workers": CORES} if "processes" in name else step
-        for name, step in STEPS.items()
+        **dict(list(STEPS.items())[:3]),  # steps 1 to 3: one process
+        **{name: {"run": step, "workers": CORES} for name, step in list(STEPS.items())[3:]},
     },
     "transcripts": {"stages": ["--stages"]},
 }

@@ -198,7 +198,7 @@ def workload(
 
 SIZES = {  # presets for --size: days to fetch and the local server's latency
     "smoke": {"days_count": 10, "latency": 0.01},
-    "quick": {"days_count": 100, "latency": 0.02},
+    "quick": {"days_count": 60, "latency": 0.02},
     "full": {"days_count": 100, "latency": 0.1},
 }
 
