@@ -130,7 +130,7 @@ def efficiency_cell(v: dict, baseline: dict, record: dict) -> str:
 
 def speedup_cell(v: dict, baseline: dict, record: dict) -> str:
     ratio = speedup(v, baseline)
-    shown = f"{ratio:.2f}×"
+    shown = f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"  # 0.0013×, not 0.00×
     if v["name"] != baseline["name"] and derived.within_noise(ratio, record):
         shown += f" *({NOT_SIGNIFICANT})*"
     return shown

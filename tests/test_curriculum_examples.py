@@ -143,3 +143,54 @@ def test_gil_example_runs_without_numba_as_on_a_python_numba_does_not_support_ye
     assert "Numba: skipped, it is not installed for this Python" in run.stdout
     assert "pure Python, one thread" in run.stdout and "NumPy, one thread" in run.stdout
     assert "Numba, nogil" not in run.stdout
+
+
+# --- debugging parallel code: what each failure looks like, and that each fix works ---------
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_debugging_collects_every_error_with_its_input(method):
+    run = run_script("parallel/debugging.py", "--show", "collect", "--start-method", method)
+    assert run.returncode == 0, run.stderr
+    assert "4 readings parsed; 2 lines failed:" in run.stdout
+    assert "line 2 '70.2 F': ValueError: unknown unit 'F'" in run.stdout
+    assert "line 4 'oops': ValueError: not enough values to unpack" in run.stdout
+
+
+def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool():
+    pooled = run_script("parallel/debugging.py", "--show", "map-error")
+    assert pooled.returncode == 0, pooled.stderr
+    # The worker's own traceback, naming the line in the task, comes first.
+    assert "_RemoteTraceback" in pooled.stdout and "in parse_reading" in pooled.stdout
+    alone = run_script("parallel/debugging.py", "--show", "switch")
+    assert alone.returncode == 0, alone.stderr
+    assert "_RemoteTraceback" not in alone.stdout and "in parse_reading" in alone.stdout
+
+
+def test_debugging_finds_the_input_that_kills_a_worker():
+    run = run_script("parallel/debugging.py", "--show", "killed")
+    assert run.returncode == 0, run.stderr
+    assert "BrokenProcessPool:" in run.stdout
+    assert "line(s) [2] kill a worker: ['crash 0 C']" in run.stdout
+
+
+def test_debugging_names_what_cannot_be_pickled():
+    run = run_script("parallel/debugging.py", "--show", "pickling")
+    assert run.returncode == 0, run.stderr
+    for what in ("a lambda", "an open file", "a lock"):
+        assert what in run.stdout
+    assert "submit(lambda ...).result() raises" in run.stdout
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_debugging_logs_every_worker_record_in_the_parent(method):
+    run = run_script("parallel/debugging.py", "--show", "logging", "--start-method", method)
+    assert run.returncode == 0, run.stderr
+    records = [line for line in run.stdout.splitlines() if " parse: parsing " in line]
+    assert len(records) == 4 and all("Process-" in line for line in records)
+
+
+def test_debugging_times_out_a_hanging_task_and_stops_its_worker():
+    run = run_script("parallel/debugging.py", "--show", "hang", timeout=60)
+    assert run.returncode == 0, run.stderr  # it returned: the stuck worker was stopped
+    assert "line 1 'hang 19.0 C': timed out" in run.stdout
