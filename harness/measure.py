@@ -82,6 +82,25 @@ def descendants() -> set[int]:
     return {p.pid for p in psutil.Process().children(recursive=True) if alive(p)}
 
 
+def below_us(others: frozenset[int]) -> list[psutil.Process]:
+    """Live processes below this one, except ``others`` and every process below them.
+
+    ``others`` ran before the variant started: the site being served, whose
+    own children (a notebook's kernel, the server that notebook starts) come
+    and go while a variant runs, and are not the variant's.
+    """
+    try:
+        below = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return []
+    excluded = set(others)
+    for proc in below:
+        if proc.pid in others:
+            with contextlib.suppress(psutil.Error):
+                excluded.update(p.pid for p in proc.children(recursive=True))
+    return [p for p in below if p.pid not in excluded and alive(p)]
+
+
 def leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[psutil.Process]:
     """Every live process the variant started: in its session, or handed back to us.
 
@@ -90,11 +109,7 @@ def leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[psutil.Pro
     and then the subreaper makes it our child. ``others`` are processes of
     ours that ran before the variant started (the site being served).
     """
-    found = {
-        p.pid: p
-        for p in psutil.Process().children(recursive=True)
-        if alive(p) and p.pid not in others
-    }
+    found = {p.pid: p for p in below_us(others)}
     for proc in psutil.process_iter():
         try:
             if proc.pid not in found and os.getsid(proc.pid) == sid and alive(proc):
@@ -116,11 +131,7 @@ def kill_all(sid: int, others: frozenset[int] = frozenset()) -> None:
 def tree_rss(others: frozenset[int]) -> int:
     """Memory held by every process below this one: the variant's tree and any orphans."""
     total = 0
-    try:
-        procs = [p for p in psutil.Process().children(recursive=True) if p.pid not in others]
-    except psutil.Error:
-        return 0
-    for proc in procs:
+    for proc in below_us(others):
         with contextlib.suppress(psutil.Error):
             total += proc.memory_info().rss
     return total

@@ -384,3 +384,33 @@ def test_stopping_the_harness_stops_the_variant_it_was_measuring(tmp_path):
     assert harness_run.wait(timeout=30) != 0
     _, still = psutil.wait_procs(started, timeout=10)
     assert still == []
+
+
+SITE = """
+import subprocess, sys, time
+sys.stdin.readline()  # the test says when: after it has noted what ran before the variant
+kernel = subprocess.Popen(
+    [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+)
+print(kernel.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_what_the_site_being_served_starts_meanwhile_is_not_the_variants_leak():
+    """`make serve` measures while MkDocs runs the notebook: its kernel is no leak."""
+    from harness.measure import descendants, leftovers
+
+    site = subprocess.Popen(
+        [sys.executable, "-c", SITE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        others = frozenset(descendants())  # what ran before the variant: the site
+        site.stdin.write("go\n")
+        site.stdin.flush()
+        kernel = int(site.stdout.readline())  # started by the site, after that
+        assert kernel not in [p.pid for p in leftovers(site.pid, others)]
+    finally:
+        for proc in [*psutil.Process(site.pid).children(recursive=True), psutil.Process(site.pid)]:
+            proc.kill()
+        site.wait()
