@@ -75,10 +75,10 @@ PROFILES = {
         "smoke", "smoke", processes=1, warmups=0, min_runs=1, max_runs=1,
         max_seconds=0, precision=1, timeout=120, isolate=False,
     ),
-    # For previews: the median within 3 %, or 3 s of timed calls, whichever comes first.
+    # For previews: the median within 3 %, or 2 s of timed calls, whichever comes first.
     "quick": Profile(
         "quick", "quick", processes=1, warmups=1, min_runs=3, max_runs=200,
-        max_seconds=3, precision=0.03, timeout=300,
+        max_seconds=2, precision=0.03, timeout=300,
     ),
     # For publishing: full sizes, two interpreters, the median within 1 % or 10 s each.
     "full": Profile(
