@@ -4,11 +4,12 @@ A fixed, pure-Python reference workload is timed in a fresh interpreter at
 the start of a run and after every example measured. The same work timed
 again and again should take the same time; on a shared machine it does not
 (on a 2-core cloud machine it has ranged over nearly a factor of two in one
-run). The robust spread of these checks is how far one measurement's level
-moves by the machine alone; a speedup divides one median by another, each
-moving so, and the run's noise band is the 95 % range of such a ratio:
-1.96 × √2 × the spread. A speedup within it cannot be told apart from no
-speedup on this machine, in this run.
+run). The robust spread σ of these checks is how far one measurement's level
+moves by the machine alone. A speedup divides one median by another (√2 σ);
+measured again, it moves by the difference of two such ratios (2 σ). The
+run's noise band is the 95 % range of that: 1.96 × 2 × σ, how far a speedup
+in this run's tables can move when the same command runs again. A speedup
+closer to 1 than the band cannot be told apart from no speedup here.
 """
 
 import json
@@ -53,12 +54,12 @@ def relative_spread(values: list[float]) -> float:
 
 
 def band_of(checks: list[float]) -> float:
-    """The 95 % range of a ratio of two medians, from the spread of the reference checks."""
+    """How far a speedup can move between two runs (95 %), from the reference checks' spread."""
     if len(checks) >= 3:
         spread = relative_spread(checks)
     else:  # two checks: their difference, as the standard deviation of one
         spread = abs(checks[0] - checks[1]) / 2**0.5 / statistics.mean(checks)
-    return 1.96 * 2**0.5 * spread
+    return 1.96 * 2 * spread
 
 
 @dataclass

@@ -414,3 +414,13 @@ def test_what_the_site_being_served_starts_meanwhile_is_not_the_variants_leak():
         for proc in [*psutil.Process(site.pid).children(recursive=True), psutil.Process(site.pid)]:
             proc.kill()
         site.wait()
+
+
+def test_the_noise_band_is_how_far_a_speedup_can_move_between_two_runs():
+    from harness.noise import band_of
+
+    assert band_of([0.04] * 5) == 0  # a quiet machine: the same time every check
+    # Checks 10 % apart around their median: a robust σ of 0.148, and a speedup (two
+    # medians) measured twice (two speedups) moves within 1.96 × 2 × σ, 95 % of the time.
+    assert band_of([0.9, 1.0, 1.1]) == pytest.approx(1.96 * 2 * 1.4826 * 0.1)
+    assert band_of([1.0, 1.2]) == pytest.approx(1.96 * 2 * 0.2 / 2**0.5 / 1.1)
