@@ -31,7 +31,7 @@ from functools import partial
 
 # --8<-- [start:task]
 def parse_reading(line: str) -> float:
-    """One reading in degrees: '21.5 C' -> 21.5. A malformed line raises ValueError."""
+    """'21.5 C' -> 21.5; a malformed line raises ValueError."""
     value, unit = line.split()
     if unit != "C":
         raise ValueError(f"unknown unit {unit!r} in {line!r}")
@@ -43,23 +43,24 @@ def parse_reading(line: str) -> float:
 
 # --8<-- [start:switch]
 def run_all(task, inputs: list, parallel: bool = True, workers: int = 2) -> list:
-    """The same work with or without a pool: parallel=False runs it here, in order.
+    """The same work with or without a pool; parallel=False runs it here.
 
-    Without a pool an exception has its usual traceback, print() shows at once,
-    and breakpoint() stops in the task: debug there, then switch the pool back on.
+    Without a pool, an exception has its usual traceback, print() shows at
+    once and breakpoint() stops in the task: debug, then turn the pool on.
     """
     if not parallel:
         return [task(x) for x in inputs]
+    chunksize = max(1, len(inputs) // (4 * workers))
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(task, inputs, chunksize=max(1, len(inputs) // (4 * workers))))
+        return list(pool.map(task, inputs, chunksize=chunksize))
 
 
 # --8<-- [end:switch]
 
 
 # --8<-- [start:collect]
-def parse_all_collecting_errors(lines: list[str], workers: int = 2) -> tuple[dict, dict]:
-    """Every result, and every error with the input that caused it; nothing stops early.
+def parse_all_collecting_errors(lines: list[str], workers: int = 2) -> tuple:
+    """Every result, and every error with the input that caused it.
 
     map() raises the first error it meets and loses the rest of the results;
     submit() gives one future per input, so each outcome keeps its input.
@@ -87,7 +88,7 @@ def parse_all_or_stop(lines: list[str], workers: int = 2) -> list[float]:
         futures = [pool.submit(parse_reading, line) for line in lines]
         return [future.result() for future in futures]
     except Exception:
-        pool.shutdown(wait=True, cancel_futures=True)  # Python 3.9+: drop the queued tasks
+        pool.shutdown(wait=True, cancel_futures=True)  # 3.9+: drop queued tasks
         raise
     finally:
         pool.shutdown()
@@ -98,16 +99,16 @@ def parse_all_or_stop(lines: list[str], workers: int = 2) -> list[float]:
 
 # --8<-- [start:killed]
 def parse_or_crash(line: str) -> float:
-    """Like parse_reading, but a line with 'crash' kills its worker, as a segfault in a C
-    library or the out-of-memory killer would: no exception, the process is just gone."""
+    """Like parse_reading, but 'crash' kills the worker, as a segfault in a C
+    library or the out-of-memory killer would: no exception, just gone."""
     if "crash" in line:
         os.kill(os.getpid(), signal.SIGKILL)
     return parse_reading(line)
 
 
 def find_the_killer(lines: list[str], workers: int = 2) -> list[int]:
-    """Which inputs kill a worker: after a BrokenProcessPool, try each unfinished input
-    alone, in a pool of its own, and keep those that break it again."""
+    """Which inputs kill a worker: after a BrokenProcessPool, try each
+    unfinished input alone, in a pool of its own; keep those that break it."""
     done, unfinished = {}, []
     with ProcessPoolExecutor(workers) as pool:
         futures = {pool.submit(parse_or_crash, line): n for n, line in enumerate(lines)}
@@ -115,7 +116,7 @@ def find_the_killer(lines: list[str], workers: int = 2) -> list[int]:
             try:
                 done[n] = future.result()
             except BrokenProcessPool:
-                unfinished.append(n)  # every task queued or running when it broke
+                unfinished.append(n)  # queued or running when it broke
     killers = []
     for n in unfinished:
         with ProcessPoolExecutor(1) as alone:
@@ -131,7 +132,7 @@ def find_the_killer(lines: list[str], workers: int = 2) -> list[int]:
 
 # --8<-- [start:logging]
 def init_worker_logging(queue) -> None:
-    """Runs once in each worker: send every log record to the parent through the queue."""
+    """Runs once in each worker: send every log record to the queue."""
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(queue)]
     root.setLevel(logging.INFO)
@@ -143,7 +144,7 @@ def parse_and_log(line: str) -> float:
 
 
 def parse_with_logging(lines: list[str], workers: int = 2) -> list[float]:
-    """Workers log to a queue; one listener in the parent writes every record in one place."""
+    """Workers log to a queue; one listener in the parent writes each record."""
     queue = multiprocessing.Queue()  # handed to each worker as it starts (initargs)
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(processName)-26s %(name)s: %(message)s"))
@@ -155,7 +156,7 @@ def parse_with_logging(lines: list[str], workers: int = 2) -> list[float]:
         ) as pool:
             return list(pool.map(parse_and_log, lines))
     finally:
-        listener.stop()  # writes what is still queued, then stops the listener's thread
+        listener.stop()  # writes what is still queued, then stops
 
 
 # --8<-- [end:logging]
@@ -163,8 +164,9 @@ def parse_with_logging(lines: list[str], workers: int = 2) -> list[float]:
 
 # --8<-- [start:hang]
 def parse_slowly(line: str) -> float:
-    """A line with 'hang' never finishes, as a deadlock or an endless retry would not."""
-    faulthandler.dump_traceback_later(1.0, file=sys.stdout)  # the stack, if still here in 1 s
+    """A line with 'hang' never finishes, like a deadlock or an endless retry."""
+    # Print this worker's stack if it is still here in 1 s:
+    faulthandler.dump_traceback_later(1.0, file=sys.stdout)
     try:
         while "hang" in line:
             time.sleep(0.05)
@@ -174,7 +176,7 @@ def parse_slowly(line: str) -> float:
 
 
 def parse_with_timeouts(lines: list[str], seconds: float = 2.0) -> dict:
-    """Give each task a deadline; a pool whose task overran is shut down by force."""
+    """Give each task a deadline; a pool whose task overran is stopped by force."""
     outcomes = {}
     pool = ProcessPoolExecutor(2)
     futures = {n: pool.submit(parse_slowly, line) for n, line in enumerate(lines)}
@@ -186,7 +188,7 @@ def parse_with_timeouts(lines: list[str], seconds: float = 2.0) -> dict:
             outcomes[n] = "timed out"
     if hasattr(pool, "kill_workers"):  # Python 3.14+
         pool.kill_workers()
-    else:  # a stuck task never returns: stop its process (the pool's own list, before 3.14)
+    else:  # before 3.14: stop the processes in the pool's own (private) list
         for process in list(pool._processes.values()):
             process.kill()
     pool.shutdown(wait=True, cancel_futures=True)
