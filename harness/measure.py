@@ -234,10 +234,10 @@ def run_variants(job: dict, *, timeout: float, python: str = sys.executable) -> 
     if report is None:
         raise VariantFailed(naming(running(job), f"{describe_exit(code)}\n{stderr}".strip()))
     if "problem" in report:
-        raise VariantFailed(naming(report.get("variant"), report["problem"]))
+        raise VariantFailed(naming(running(job), report["problem"]))
     if "error" in report:
         raise VariantFailed(
-            naming(report.get("variant"), f"raised an exception:\n{report['error'].strip()}")
+            naming(running(job), f"raised an exception:\n{report['error'].strip()}")
         )
     return {
         name: VariantRun(

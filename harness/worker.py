@@ -14,7 +14,7 @@ Given a baseline's pickle, it also checks that each variant returned the
 same: here, where the example's own types can be unpickled. When something
 goes wrong the report holds ``problem`` (a sentence about the example's
 ``BENCHMARK`` table or its result) or ``error`` (a traceback from the
-example's own code) instead, and ``variant`` (the one that was running).
+example's own code) instead.
 
 This module and ``schema`` use only the standard library: the worker runs in
 the interpreter that runs the examples, which may be a bare free-threaded
@@ -250,9 +250,6 @@ def describe(job: dict) -> dict:
     }
 
 
-CURRENT = None  # the variant being timed, for a report of what went wrong
-
-
 def measure(job: dict) -> dict:
     """Time each of ``job["variants"]`` in turn, in this interpreter, and report each.
 
@@ -261,7 +258,6 @@ def measure(job: dict) -> dict:
     baseline's pickle: from ``job["baselines"]`` (measured earlier, in another
     interpreter) or from a baseline timed here before it.
     """
-    global CURRENT
     benchmark = load_example(Path(job["example"])).BENCHMARK
     schema.check(benchmark)
     size = schema.size_for(benchmark, job["size"], job["profile"])
@@ -269,14 +265,13 @@ def measure(job: dict) -> dict:
     baselines = dict(job.get("baselines") or {})
     reports = {}
     for index, name in enumerate(job["variants"]):
-        CURRENT = name
         Path(job["out"] + ".current").write_text(name)
         variant, function = known[name]
         walls, cpus, result = timed(function, benchmark, size, job["warmups"], job["stop"])
         try:
             payload = pickle.dumps(result)
         except Exception:
-            return {"problem": schema.unsendable(name, result), "variant": name}
+            return {"problem": schema.unsendable(name, result)}
         result_path = f"{job['out']}.{index}.pickle"
         Path(result_path).write_bytes(payload)
         report = {"wall": walls, "cpu": cpus, "result": result_path}
@@ -316,7 +311,7 @@ def main(argv):
     except schema.BenchmarkError as error:
         report = {"problem": str(error)}
     except BaseException as error:
-        report = {"error": example_traceback(error), "variant": CURRENT}
+        report = {"error": example_traceback(error)}
     Path(job["out"] + ".json").write_text(json.dumps(report))
     return 0 if "problem" not in report and "error" not in report else 1
 
