@@ -29,6 +29,7 @@ class VariantResult(TypedDict):
     bound: float | None
     requires: list[str]
     missing: list[str]  # non-empty: not measured here, and why (no other fields below)
+    cpu_time: NotRequired[bool]  # False: its workers outlived each call; CPU time not counted
     wall: NotRequired[Summary]
     cpu: NotRequired[Summary]
     peak_rss: NotRequired[int]  # bytes, the whole process tree

@@ -51,6 +51,7 @@ VARIANT_KEYS = {
     "bound": "f(size) -> the least seconds it can take",
     "work": "f(size) -> the work it does (weak scaling)",
     "requires": "what it needs, such as ['c-compiler']",
+    "cpu_time": "False when its workers outlive its timed call (a running cluster)",
 }
 SCALING_KEYS = ("law", "serial_fraction")
 SIZES_SHAPE = (
@@ -80,6 +81,7 @@ class Variant:
     bound: float | None  # the least seconds it can take, if the example knows
     requires: tuple[str, ...]
     missing: tuple[str, ...]  # why it cannot run on this machine; empty if it can
+    cpu_time: bool = True  # False: its workers outlive each call, their CPU time is not counted
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -171,6 +173,8 @@ def check_variant(name: str, value) -> None:
     check_keys(value, VARIANT_KEYS, f"variant {name!r}")
     if not callable(value["run"]):
         raise BenchmarkError(f"variant {name!r}: 'run' must be a function")
+    if not isinstance(value.get("cpu_time", True), bool):
+        raise BenchmarkError(f"variant {name!r}: 'cpu_time' must be True or False")
     workers = value.get("workers")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise BenchmarkError(f"variant {name!r}: 'workers' must be a whole number, 1 or more")
@@ -256,13 +260,18 @@ def variants(benchmark, size: dict) -> list[tuple[Variant, Callable]]:
         work = evaluated(facts.get("work"), size)
         if work is None and "work" in benchmark:
             work = evaluated(benchmark["work"], size, workers or 1)
-        made.append((name, group, workers, work, bound, needs, missing, function_of(declaration)))
+        cpu_time = bool(facts.get("cpu_time", True))
+        made.append(
+            (name, group, workers, work, bound, needs, missing, cpu_time, function_of(declaration))
+        )
     return [
         (
-            Variant(name, group, baselines.get(group, name), workers, work, bound, needs, missing),
+            Variant(
+                name, group, baselines.get(group, name), workers, work, bound, needs, missing, cpu
+            ),
             function,
         )
-        for name, group, workers, work, bound, needs, missing, function in made
+        for name, group, workers, work, bound, needs, missing, cpu, function in made
     ]
 
 

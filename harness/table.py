@@ -136,8 +136,14 @@ def speedup_cell(v: dict, baseline: dict, record: dict) -> str:
     return shown
 
 
+def counts_cpu(v: dict, record: dict) -> bool:
+    """False where the work ran in processes that outlive each call (a pool or a cluster
+    started beforehand): their CPU time is counted only when they are reaped."""
+    return record.get("cpu_time", True) and v.get("cpu_time", True)
+
+
 def cpu_cell(v: dict, baseline: dict, record: dict) -> str:
-    return duration(v["cpu"]["median"]) if record.get("cpu_time", True) else "–"
+    return duration(v["cpu"]["median"]) if counts_cpu(v, record) else "–"
 
 
 def bound_cells(v: dict, baseline: dict) -> tuple[str, str]:
@@ -161,7 +167,7 @@ def cost_cell(v: dict, baseline: dict, record: dict) -> str:
 
 
 def cpu_seconds_cell(v: dict, baseline: dict, record: dict) -> str:
-    if not record.get("cpu_time", True):
+    if not counts_cpu(v, record):
         return "–"
     total = 1000 * derived.cpu_seconds(v)
     return f"{total:,.0f}" if total >= 100 else f"{total:.3g}"

@@ -194,3 +194,34 @@ def test_debugging_times_out_a_hanging_task_and_stops_its_worker():
     run = run_script("parallel/debugging.py", "--show", "hang", timeout=60)
     assert run.returncode == 0, run.stderr  # it returned: the stuck worker was stopped
     assert "line 1 'hang 19.0 C': timed out" in run.stdout
+
+
+def write_tweets_csv(path, rows):
+    import csv
+
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+def test_tweets_analyses_a_real_csv_with_every_engine_and_they_agree(tmp_path):
+    rows = [("company", "date", "text")]
+    rows += [("acme", f"2024-02-{d:02d}T10:00:00", "I love the new rockets, great!") for d in (3, 9)]
+    rows += [("acme", "2024-02-05T11:00:00", "Worst delivery ever @acme #fail")]
+    rows += [("globex", "2024-01-20T08:30:00", "Using the globex app again today")]
+    csv_file = write_tweets_csv(tmp_path / "tweets.csv", rows)
+    run = run_script("parallel/tweets.py", "--csv", str(csv_file))
+    assert run.returncode == 0, run.stderr  # the script checks that every engine agrees
+    assert "Tweets: acme 3, globex 1;" in run.stdout
+    acme = next(line for line in run.stdout.splitlines() if line.startswith("acme "))
+    # Two of three acme tweets are positive, by VADER's lexicon; lemmas: "rockets" -> "rocket".
+    assert "3 tweets" in acme and "67% positive" in acme
+    assert "2024-02-03 to 2024-02-09" in acme
+    assert "rocket" in acme.split("top words: ")[1].split(", ")
+
+
+def test_tweets_names_the_missing_column_of_a_real_csv(tmp_path):
+    csv_file = write_tweets_csv(tmp_path / "tweets.csv", [("company", "text"), ("acme", "hi")])
+    run = run_script("parallel/tweets.py", "--csv", str(csv_file))
+    assert run.returncode != 0
+    assert f"{csv_file}: no column date" in run.stderr

@@ -21,6 +21,8 @@ ARGUMENTS = {
     "cpu/sample_images.py": ["--count", "3", "--out", "{tmp}"],
     "cpu/primes.py": ["1000"],
     "cpu/cores.py": [],
+    "parallel/tweets_data.py": ["--count", "20"],
+    "parallel/tweets_analysis.py": ["--count", "40"],
 }
 SKIP = {
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "
@@ -33,6 +35,7 @@ START_METHODS = {
     "cpu/amdahl.py": [],
     "cpu/gustafson.py": [],
     "cpu/image_pipeline.py": [],
+    "parallel/tweets.py": [],
 }
 
 

@@ -424,3 +424,17 @@ def test_the_noise_band_is_how_far_a_speedup_can_move_between_two_runs():
     # medians) measured twice (two speedups) moves within 1.96 × 2 × σ, 95 % of the time.
     assert band_of([0.9, 1.0, 1.1]) == pytest.approx(1.96 * 2 * 1.4826 * 0.1)
     assert band_of([1.0, 1.2]) == pytest.approx(1.96 * 2 * 0.2 / 2**0.5 / 1.1)
+
+
+def test_a_variant_on_workers_that_outlive_its_calls_has_no_cpu_time_the_others_keep_theirs():
+    rows = [
+        variant("sequential", 2.0, 1.9),
+        variant("pool started in the call", 1.1, 2.2, baseline="sequential", workers=2),
+        variant("running cluster", 1.0, 0.01, baseline="sequential", workers=2, cpu_time=False),
+    ]
+    table = render_table(record(rows, cost=True)).replace("\u00a0", " ")
+    main, every = table.split("??? note")
+    assert "| pool started in the call | 1.10 s ± 0.0 % | 1.82× | 2.20 s |" in main
+    # The client's 10 ms is not what the cluster spent: shown as unknown, not as 0.01 s.
+    assert "| running cluster | 1.00 s ± 0.0 % | 2.00× | – | – | $" in main
+    assert "| 1.90 s | 1,900 |" in main  # the baseline keeps its CPU time and CPU-seconds
