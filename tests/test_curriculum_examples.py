@@ -206,7 +206,8 @@ def write_tweets_csv(path, rows):
 
 def test_tweets_analyses_a_real_csv_with_every_engine_and_they_agree(tmp_path):
     rows = [("company", "date", "text")]
-    rows += [("acme", f"2024-02-{d:02d}T10:00:00", "I love the new rockets, great!") for d in (3, 9)]
+    loved = "I love the new rockets, great!"
+    rows += [("acme", f"2024-02-{day:02d}T10:00:00", loved) for day in (3, 9)]
     rows += [("acme", "2024-02-05T11:00:00", "Worst delivery ever @acme #fail")]
     rows += [("globex", "2024-01-20T08:30:00", "Using the globex app again today")]
     csv_file = write_tweets_csv(tmp_path / "tweets.csv", rows)
