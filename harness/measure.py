@@ -128,12 +128,27 @@ def kill_all(sid: int, others: frozenset[int] = frozenset()) -> None:
     reap_zombies()
 
 
-def tree_rss(others: frozenset[int]) -> int:
+def memory_of(proc: psutil.Process) -> int:
+    """A process's memory with shared pages split between the processes that map them.
+
+    Plain RSS counts a page in every process that maps it: three workers reading
+    one 200 MB shared-memory block would count 600 MB. PSS (Linux) divides each
+    shared page by the number of processes mapping it, so a tree's sum counts it
+    once; elsewhere USS (the process's own pages), or RSS where neither exists.
+    """
+    try:
+        full = proc.memory_full_info()
+    except psutil.AccessDenied:
+        return proc.memory_info().rss
+    return getattr(full, "pss", None) or getattr(full, "uss", None) or full.rss
+
+
+def tree_memory(others: frozenset[int]) -> int:
     """Memory held by every process below this one: the variant's tree and any orphans."""
     total = 0
     for proc in below_us(others):
         with contextlib.suppress(psutil.Error):
-            total += proc.memory_info().rss
+            total += memory_of(proc)
     return total
 
 
@@ -184,7 +199,7 @@ def run_worker(
     started = time.monotonic()
     try:
         while child.poll() is None:
-            peak = max(peak, tree_rss(others))
+            peak = max(peak, tree_memory(others))
             if time.monotonic() - started > timeout:
                 kill_all(child.pid, others)
                 child.wait()

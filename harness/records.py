@@ -32,7 +32,7 @@ class VariantResult(TypedDict):
     cpu_time: NotRequired[bool]  # False: its workers outlived each call; CPU time not counted
     wall: NotRequired[Summary]
     cpu: NotRequired[Summary]
-    peak_rss: NotRequired[int]  # bytes, the whole process tree
+    peak_rss: NotRequired[int]  # bytes, the whole process tree, shared pages once (PSS)
     flags: NotRequired[list[str]]  # "unstable", "too small to measure"
     largest_difference: NotRequired[float | None]  # relative, from its baseline's result
 

@@ -438,3 +438,37 @@ def test_a_variant_on_workers_that_outlive_its_calls_has_no_cpu_time_the_others_
     # The client's 10 ms is not what the cluster spent: shown as unknown, not as 0.01 s.
     assert "| running cluster | 1.00 s ± 0.0 % | 2.00× | – | – | $" in main
     assert "| 1.90 s | 1,900 |" in main  # the baseline keeps its CPU time and CPU-seconds
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PSS is a Linux measure")
+def test_tree_memory_counts_a_block_shared_by_three_processes_once():
+    from multiprocessing import shared_memory
+
+    from harness.measure import tree_memory
+
+    size = 64 * 2**20
+    block = shared_memory.SharedMemory(create=True, size=size)
+    # Each reader maps the whole block, touches every page, says so, and waits.
+    # (mmap of /dev/shm directly: the readers must not register the block for cleanup.)
+    reader = (
+        f"import mmap, sys; f = open('/dev/shm/{block.name}', 'rb')\n"
+        "b = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n"
+        "total = sum(b[::4096]); print('ready', flush=True); sys.stdin.read()\n"
+    )
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", reader], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    try:
+        assert all(r.stdout.readline().strip() == b"ready" for r in readers)
+        measured = tree_memory(frozenset())
+    finally:
+        for r in readers:
+            r.communicate(b"")
+        block.close()
+        block.unlink()
+    # RSS would count the block three times (192 MiB and more); once, it is 64 MiB
+    # plus three small interpreters.
+    assert size <= measured < 2 * size, measured
