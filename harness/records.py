@@ -74,6 +74,7 @@ class ExampleRecord(TypedDict):
     efficiency: bool
     cpu_time: bool
     cost: bool
+    memory: NotRequired[bool]  # peak memory in the page's table (absent in older records)
     scaling: Scaling | None
     transcripts: dict[str, Transcript]
     variants: list[VariantResult]

@@ -296,6 +296,7 @@ def measure_example(
         "efficiency": described["efficiency"],
         "cpu_time": described["cpu_time"],
         "cost": described["cost"],
+        "memory": described["memory"],
         "scaling": described["scaling"],
         "transcripts": transcripts,
         "variants": rows,

@@ -18,7 +18,7 @@ The table (see CONTRIBUTING.md)::
         },
         "sizes": {"smoke": {...}, "quick": {...}, "full": {...}},
         # optional: requires, efficiency, bound, work, rel_tol, scaling,
-        # same_result, cpu_time, cost, transcripts
+        # same_result, cpu_time, cost, memory, transcripts
     }
 """
 
@@ -43,6 +43,7 @@ KEYS = {
     "same_result": "False when variants solve different problems",
     "cpu_time": "False when a variant's workers outlive its timed call",
     "cost": "True adds CPU-seconds and the price of the run on a rented machine",
+    "memory": "True shows peak memory in the page's table, not only in the full one",
     "transcripts": "title -> arguments to run the script with",
 }
 VARIANT_KEYS = {

@@ -25,7 +25,11 @@ def duration(seconds: float) -> str:
 
 
 def memory(nbytes: int) -> str:
-    return f"{nbytes / 2**20:.0f}{NBSP}MiB" if nbytes else "–"
+    if not nbytes:
+        return "–"
+    if nbytes >= 2**30:
+        return f"{nbytes / 2**30:.2f}{NBSP}GiB"
+    return f"{nbytes / 2**20:.0f}{NBSP}MiB"
 
 
 def median_cell(v: dict) -> str:
@@ -313,6 +317,8 @@ def render_table(record: dict) -> str:
     says so.
     """
     columns = SCALING_COLUMNS if record.get("scaling") else COLUMNS
+    if record.get("memory"):  # the page is about memory: it belongs beside the time
+        columns = [dataclasses.replace(c, main=True) if c is MEMORY else c for c in columns]
     return (
         markdown_table(record, [c for c in columns if c.main])
         + '\n\n??? note "All columns: runs, peak memory and more"\n\n'

@@ -242,6 +242,7 @@ def describe(job: dict) -> dict:
         # the workload started): their CPU time is counted only when they are reaped.
         "cpu_time": bool(benchmark.get("cpu_time", True)),
         "cost": bool(benchmark.get("cost", False)),
+        "memory": bool(benchmark.get("memory", False)),
         "same_result": bool(benchmark.get("same_result", True)),
         "transcripts": {t: list(args) for t, args in benchmark.get("transcripts", {}).items()},
         "scaling": None

@@ -472,3 +472,13 @@ def test_tree_memory_counts_a_block_shared_by_three_processes_once():
     # RSS would count the block three times (192 MiB and more); once, it is 64 MiB
     # plus three small interpreters.
     assert size <= measured < 2 * size, measured
+
+
+def test_peak_memory_joins_the_pages_table_when_an_example_is_about_memory():
+    rows = [variant("pickled", 2.0, peak_rss=3 * 2**30), variant("shared", 0.5, baseline="pickled")]
+    plain = render_table(record(rows)).split("??? note")[0]
+    about_memory = render_table(record(rows, memory=True)).replace("\u00a0", " ")
+    about_memory = about_memory.split("??? note")[0]
+    assert "Peak memory" not in plain
+    assert "| Variant | Median ± spread | Speedup | CPU time | Peak memory |" in about_memory
+    assert "| 3.00 GiB |" in about_memory and "| 1 MiB |" in about_memory
