@@ -226,3 +226,30 @@ def test_tweets_names_the_missing_column_of_a_real_csv(tmp_path):
     run = run_script("parallel/tweets.py", "--csv", str(csv_file))
     assert run.returncode != 0
     assert f"{csv_file}: no column date" in run.stderr
+
+
+def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_spawn():
+    run = run_script("parallel/sharing.py", "--show", "global-under-spawn")
+    assert run.returncode == 0, run.stderr
+    fork, spawn = run.stdout.split("$ start method spawn:")
+    assert "[128044, 121122, 105506] ..." in fork  # counts above -2, -1.43, -0.86 of 1 MB
+    assert "TypeError: '>' not supported between instances of 'NoneType' and 'float'" in spawn
+
+
+def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fixes_work():
+    run = run_script("parallel/sharing.py", "--show", "notebook")
+    assert run.returncode == 0, run.stderr
+    cell, fixes = run.stdout.split("The same function imported from squares.py:")
+    module, rest = fixes.split("The cell's function through joblib:")
+    joblib, cause = rest.split("The worker's stderr")
+    # The cell itself says only that the pool broke; the worker's stderr says why.
+    assert "[error] BrokenProcessPool" in cell
+    assert "AttributeError: Can't get attribute 'square' on <module '__main__'" in cause
+    assert "[stdout] [0, 1, 4, 9]" in module and "[stdout] [0, 1, 4, 9]" in joblib
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_sharing_every_way_gives_the_same_results_under_spawn_and_forkserver(method):
+    run = run_script("parallel/sharing.py", "--megabytes", "4", "--start-method", method)
+    assert run.returncode == 0, run.stderr  # the script checks every variant against sequential
+    assert len(timed_lines(run.stdout, " s")) == 6

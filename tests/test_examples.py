@@ -36,6 +36,7 @@ START_METHODS = {
     "cpu/gustafson.py": [],
     "cpu/image_pipeline.py": [],
     "parallel/tweets.py": [],
+    "parallel/sharing.py": [],
 }
 
 
