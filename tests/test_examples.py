@@ -23,6 +23,7 @@ ARGUMENTS = {
     "cpu/cores.py": [],
     "parallel/tweets_data.py": ["--count", "20"],
     "parallel/tweets_analysis.py": ["--count", "40"],
+    "parallel/running.py": [],
 }
 SKIP = {
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "

@@ -18,15 +18,21 @@ file); ``--csv`` reads a real file.
 """
 
 import argparse
-import contextlib
 import multiprocessing
-import os
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from pathlib import Path
 
+from running import (
+    Running,
+    on,
+    on_running,
+    start_dask,
+    start_ipyparallel,
+    started_for_each_call,
+    usable_cores,
+)
 from tweets_analysis import (
     Tweets,
     by_company,
@@ -37,11 +43,6 @@ from tweets_analysis import (
     summarise_task,
     summarise_task_loading_models,
 )
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (``examples/cpu/cores.py`` explains)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 # --8<-- [start:sequential]
@@ -102,16 +103,10 @@ def with_dask(tweets: Tweets, client) -> dict:
     """Dask ``delayed`` on a running cluster; ``client`` says which one."""
     import dask
 
-    tasks = [dask.delayed(summarise_task)(task) for task in in_chunks(tweets)]
+    # traverse=False: the chunk holds no Dask objects, so Dask need not look through it.
+    chunks = [dask.delayed(task, traverse=False) for task in in_chunks(tweets)]
+    tasks = [dask.delayed(summarise_task)(chunk) for chunk in chunks]
     return report(list(dask.compute(*tasks, scheduler=client)))
-
-
-def start_dask(workers: int):
-    from dask.distributed import Client, LocalCluster
-
-    # One single-threaded worker process per core: the work holds the GIL.
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
-    return cluster, Client(cluster)
 
 
 # --8<-- [end:dask]
@@ -120,72 +115,16 @@ def start_dask(workers: int):
 # --8<-- [start:ipyparallel]
 def with_ipyparallel(tweets: Tweets, client) -> dict:
     """A load-balanced view hands each task to whichever engine is free."""
+    client[:].apply_sync(init_worker)  # the models, once per engine (a no-op once loaded)
     view = client.load_balanced_view()
     return report(view.map_sync(summarise_task, in_chunks(tweets)))
-
-
-def start_ipyparallel(workers: int):
-    import ipyparallel as ipp
-
-    cluster = ipp.Cluster(n=workers, log_level=40)
-    client = cluster.start_and_connect_sync()
-    # Engines import this module by name, as a worker on another machine would.
-    client[:].execute(f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})")
-    client[:].apply_sync(init_worker)
-    return cluster, client
 
 
 # --8<-- [end:ipyparallel]
 
 
-def with_started(start, run, workers: int):
-    """Start a cluster, run on it, stop it: what a short script pays for each."""
-
-    def started(tweets: Tweets) -> dict:
-        cluster, client = start(workers)
-        try:
-            return run(tweets, client)
-        finally:
-            client.close()
-            stop = getattr(cluster, "stop_cluster_sync", None) or cluster.close
-            stop()
-
-    return started
-
-
-class Workload:
-    """The tweets, and clusters started on first use and kept until the end.
-
-    A variant that runs on a cluster finds it already running from the
-    second call on (the first is an untimed warm-up), so its times show the
-    work, not the start-up; the variants that start their own show that.
-    """
-
-    def __init__(self, tweets: Tweets, workers: int):
-        self.tweets, self.workers, self.clusters = tweets, workers, {}
-
-    def client(self, start) -> object:
-        if start not in self.clusters:
-            self.clusters[start] = start(self.workers)
-        return self.clusters[start][1]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for cluster, client in self.clusters.values():
-            with contextlib.suppress(Exception):
-                client.close()
-                (getattr(cluster, "stop_cluster_sync", None) or cluster.close)()
-
-
-def workload(count: int = 40_000, csv: str | None = None) -> Workload:
-    return Workload(load_tweets(count, csv), usable_cores())
-
-
-def on(run):
-    """A variant that takes the tweets, from one that takes the workload."""
-    return lambda w: run(w.tweets)
+def workload(count: int = 40_000, csv: str | None = None) -> Running:
+    return Running(load_tweets(count, csv), usable_cores())
 
 
 SIZES = {  # presets for --size: how many generated tweets
@@ -219,7 +158,9 @@ def main():
         "processes, chunks of 500 tweets": partial(
             with_processes, split=in_chunks, workers=args.workers
         ),
-        "Dask LocalCluster, started and stopped": with_started(start_dask, with_dask, args.workers),
+        "Dask LocalCluster, started and stopped": started_for_each_call(
+            start_dask, with_dask, args.workers
+        ),
     }
     results = {}
     for name, run in runs.items():
@@ -264,19 +205,19 @@ BENCHMARK = {
         },
         "joblib (loky), chunks": {"run": on(partial(with_joblib, workers=CORES)), **RUNNING},
         "Dask delayed on a running LocalCluster": {
-            "run": lambda w: with_dask(w.tweets, w.client(start_dask)),
+            "run": on_running(start_dask, with_dask),
             **RUNNING,
         },
         "Dask: start a LocalCluster, run, stop": {
-            "run": on(with_started(start_dask, with_dask, CORES)),
+            "run": on(started_for_each_call(start_dask, with_dask, CORES)),
             "workers": CORES,
         },
         "IPyParallel on running engines": {
-            "run": lambda w: with_ipyparallel(w.tweets, w.client(start_ipyparallel)),
+            "run": on_running(start_ipyparallel, with_ipyparallel),
             **RUNNING,
         },
         "IPyParallel: start engines, run, stop": {
-            "run": on(with_started(start_ipyparallel, with_ipyparallel, CORES)),
+            "run": on(started_for_each_call(start_ipyparallel, with_ipyparallel, CORES)),
             "workers": CORES,
         },
     },

@@ -1,0 +1,114 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["dask[distributed]>=2025.1", "ipyparallel>=9"]
+# ///
+"""Start a Dask cluster or IPyParallel engines on this machine, keep them running, stop them.
+
+The parallel examples share these: ``start_dask`` and ``start_ipyparallel``
+start a cluster and return it with a client connected to it; ``stop`` stops
+both. ``Running`` starts each cluster on first use and keeps it until the
+end, so that the harness times the work on a cluster that is already up,
+while ``started_for_each_call`` times what a short script pays to start one.
+``python running.py`` starts both, prints their workers, and stops them.
+"""
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (``examples/cpu/cores.py`` explains)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+# --8<-- [start:dask]
+def start_dask(workers: int):
+    from dask.distributed import Client, LocalCluster
+
+    # One single-threaded worker process per core: pure-Python work holds the GIL.
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+    return cluster, Client(cluster)
+
+
+# --8<-- [end:dask]
+
+
+# --8<-- [start:ipyparallel]
+def start_ipyparallel(workers: int):
+    import ipyparallel as ipp
+
+    cluster = ipp.Cluster(n=workers, log_level=40)  # a controller, and `workers` engines
+    client = cluster.start_and_connect_sync()
+    # Engines import the examples' modules by name, as an engine on another machine would.
+    client[:].execute(f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})")
+    return cluster, client
+
+
+# --8<-- [end:ipyparallel]
+
+
+def stop(cluster, client) -> None:
+    client.close()
+    # IPyParallel's cluster stops with stop_cluster_sync; Dask's with close.
+    (getattr(cluster, "stop_cluster_sync", None) or cluster.close)()
+
+
+def started_for_each_call(start, run, workers: int):
+    """``run(data, client)`` on a cluster started for the call and stopped after it."""
+
+    def started(data):
+        cluster, client = start(workers)
+        try:
+            return run(data, client)
+        finally:
+            stop(cluster, client)
+
+    return started
+
+
+class Running:
+    """The input, and clusters started on first use and kept until the end.
+
+    A variant that runs on a cluster finds it already running from the
+    second call on (the first is an untimed warm-up), so its times show the
+    work, not the start-up.
+    """
+
+    def __init__(self, data, workers: int):
+        self.data, self.workers, self.clusters = data, workers, {}
+
+    def client(self, start):
+        if start not in self.clusters:
+            self.clusters[start] = start(self.workers)
+        return self.clusters[start][1]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for cluster, client in self.clusters.values():
+            with contextlib.suppress(Exception):
+                stop(cluster, client)
+
+
+def on(run):
+    """A variant that takes the data, from one that takes ``Running``."""
+    return lambda running: run(running.data)
+
+
+def on_running(start, run):
+    """A variant that runs ``run(data, client)`` on a cluster kept running."""
+    return lambda running: run(running.data, running.client(start))
+
+
+if __name__ == "__main__":
+    for start in (start_dask, start_ipyparallel):
+        cluster, client = start(usable_cores())
+        try:
+            names = (
+                client.ids if hasattr(client, "ids") else list(client.scheduler_info()["workers"])
+            )
+            print(f"{start.__name__}: {len(names)} workers: {names}")
+        finally:
+            stop(cluster, client)
