@@ -25,6 +25,25 @@ def baseline_of(v: dict, record: dict) -> dict:
     return by_name.get(v.get("baseline"), v)
 
 
+def crossovers(record: dict, threshold: float) -> dict[str, str | None]:
+    """For each variant name that recurs across groups, the first group where its
+    efficiency reaches ``threshold`` (None: in no group measured here).
+
+    Groups are read in the table's order: an example that sweeps a size (task
+    sizes, data sizes) declares them from small to large.
+    """
+    found: dict[str, str | None] = {}
+    for v in record["variants"]:
+        if v["group"] is None or v["name"] == v["baseline"] or not measured(v):
+            continue
+        inner = v["name"].removeprefix(f"{v['group']}: ")
+        found.setdefault(inner, None)
+        value = efficiency(v, baseline_of(v, record), record)
+        if found[inner] is None and value is not None and value >= threshold:
+            found[inner] = v["group"]
+    return found
+
+
 def speedup(v: dict, baseline: dict) -> float:
     """How many times faster than the baseline; scaled by the work done, when it grows."""
     work = (v.get("work") or 1) / (baseline.get("work") or 1)

@@ -75,6 +75,7 @@ class ExampleRecord(TypedDict):
     cpu_time: bool
     cost: bool
     memory: NotRequired[bool]  # peak memory in the page's table (absent in older records)
+    crossover: NotRequired[float | None]  # an efficiency: the first group each variant reaches it
     scaling: Scaling | None
     transcripts: dict[str, Transcript]
     variants: list[VariantResult]

@@ -297,6 +297,7 @@ def measure_example(
         "cpu_time": described["cpu_time"],
         "cost": described["cost"],
         "memory": described["memory"],
+        "crossover": described["crossover"],
         "scaling": described["scaling"],
         "transcripts": transcripts,
         "variants": rows,

@@ -18,7 +18,7 @@ The table (see CONTRIBUTING.md)::
         },
         "sizes": {"smoke": {...}, "quick": {...}, "full": {...}},
         # optional: requires, efficiency, bound, work, rel_tol, scaling,
-        # same_result, cpu_time, cost, memory, transcripts
+        # same_result, cpu_time, cost, memory, crossover, transcripts
     }
 """
 
@@ -44,6 +44,7 @@ KEYS = {
     "cpu_time": "False when a variant's workers outlive its timed call",
     "cost": "True adds CPU-seconds and the price of the run on a rented machine",
     "memory": "True shows peak memory in the page's table, not only in the full one",
+    "crossover": "an efficiency, such as 0.9: the first group in which each variant reaches it",
     "transcripts": "title -> arguments to run the script with",
 }
 VARIANT_KEYS = {
@@ -131,6 +132,12 @@ def check(benchmark) -> None:
         check_requires(benchmark["requires"], "BENCHMARK['requires']")
     if "scaling" in benchmark:
         check_scaling(benchmark["scaling"])
+    crossover = benchmark.get("crossover", 0.5)
+    if isinstance(crossover, bool) or not isinstance(crossover, int | float) or not crossover > 0:
+        raise BenchmarkError(
+            f"BENCHMARK['crossover'] must be a positive number ({KEYS['crossover']}), "
+            f"not {crossover!r}"
+        )
     transcripts = benchmark.get("transcripts", {})
     if not isinstance(transcripts, Mapping) or not all(
         isinstance(args, list | tuple) and all(isinstance(a, str) for a in args)

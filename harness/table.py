@@ -306,6 +306,21 @@ def cost_note(record: dict) -> str:
     )
 
 
+def crossover_line(record: dict) -> str:
+    """One sentence from the table: where each variant first reaches the efficiency asked for."""
+    threshold = record.get("crossover")
+    if not threshold:
+        return ""
+    found = derived.crossovers(record, threshold)
+    parts = [
+        f"{name}: {group}" if group else f"{name}: not in any group measured here"
+        for name, group in found.items()
+    ]
+    return f"\n\n**Where {efficiency_header(record).lower()} first reaches {threshold:g}:** " + (
+        "; ".join(parts) + "."
+    )
+
+
 def render_table(record: dict) -> str:
     """The table a page includes: the main columns, then every column on demand, then where.
 
@@ -321,6 +336,7 @@ def render_table(record: dict) -> str:
         columns = [dataclasses.replace(c, main=True) if c is MEMORY else c for c in columns]
     return (
         markdown_table(record, [c for c in columns if c.main])
+        + crossover_line(record)
         + '\n\n??? note "All columns: runs, peak memory and more"\n\n'
         + markdown_table(record, columns, indent="    ")
         + cost_note(record)

@@ -21,6 +21,7 @@ the interpreter that runs the examples, which may be a bare free-threaded
 build, and it must not change what it measures.
 """
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
@@ -201,28 +202,29 @@ def enough(walls: list[float], stop: dict) -> bool:
     return (interval[1] - interval[0]) / 2 <= stop["precision"] * statistics.median(walls)
 
 
-def timed(function, benchmark: dict, size: dict, warmups: int, stop: dict):
-    """Warm up, then time calls until ``enough`` says stop; return the timings and the result.
-
-    The workload is made afresh for each variant; it may be a context manager
-    (a server to start and stop) or plain data.
-    """
+@contextlib.contextmanager
+def workload_of(benchmark: dict, size: dict):
+    """The input every variant gets: plain data, or what a context manager yields
+    (a server, a cluster), entered here and left when the variants are done."""
     workload = benchmark["workload"](**size)
-    entered = hasattr(workload, "__enter__")
-    data = workload.__enter__() if entered else workload
-    try:
-        for _ in range(warmups):
-            function(data)
-        walls, cpus = [], []
-        while not enough(walls, stop):
-            cpu0, wall0 = cpu_seconds(), time.perf_counter()
-            result = function(data)
-            wall1, cpu1 = time.perf_counter(), cpu_seconds()
-            walls.append(wall1 - wall0)
-            cpus.append(cpu1 - cpu0)
-    finally:
-        if entered:
-            workload.__exit__(*sys.exc_info())
+    if not hasattr(workload, "__enter__"):
+        yield workload
+        return
+    with workload as data:
+        yield data
+
+
+def timed(function, data, warmups: int, stop: dict):
+    """Warm up, then time calls until ``enough`` says stop; return the timings and the result."""
+    for _ in range(warmups):
+        function(data)
+    walls, cpus = [], []
+    while not enough(walls, stop):
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        result = function(data)
+        wall1, cpu1 = time.perf_counter(), cpu_seconds()
+        walls.append(wall1 - wall0)
+        cpus.append(cpu1 - cpu0)
     return walls, cpus, result
 
 
@@ -243,12 +245,37 @@ def describe(job: dict) -> dict:
         "cpu_time": bool(benchmark.get("cpu_time", True)),
         "cost": bool(benchmark.get("cost", False)),
         "memory": bool(benchmark.get("memory", False)),
+        "crossover": benchmark.get("crossover"),
         "same_result": bool(benchmark.get("same_result", True)),
         "transcripts": {t: list(args) for t, args in benchmark.get("transcripts", {}).items()},
         "scaling": None
         if scaling is None
         else {"law": scaling["law"], "serial_fraction": float(scaling["serial_fraction"](size))},
     }
+
+
+def measure_variant(job, known_variant, index, data, baselines, reports) -> str | None:
+    """Time one variant on ``data``, check its result, and add its report; or say why not."""
+    variant, function = known_variant
+    Path(job["out"] + ".current").write_text(variant.name)
+    walls, cpus, result = timed(function, data, job["warmups"], job["stop"])
+    try:
+        payload = pickle.dumps(result)
+    except Exception:
+        return schema.unsendable(variant.name, result)
+    result_path = f"{job['out']}.{index}.pickle"
+    Path(result_path).write_bytes(payload)
+    report = {"wall": walls, "cpu": cpus, "result": result_path}
+    expected_path = baselines.get(variant.baseline)
+    if job.get("compare") and expected_path and variant.baseline != variant.name:
+        expected = pickle.loads(Path(expected_path).read_bytes())
+        report["mismatch"] = difference(result, expected, job["rel_tol"])
+        # What the check let through: rows that agree only within rel_tol say by how much.
+        report["largest_difference"] = relative_gap(result, expected)
+    if variant.baseline == variant.name:
+        baselines[variant.name] = result_path
+    reports[variant.name] = report
+    return None
 
 
 def measure(job: dict) -> dict:
@@ -263,28 +290,16 @@ def measure(job: dict) -> dict:
     schema.check(benchmark)
     size = schema.size_for(benchmark, job["size"], job["profile"])
     known = {v.name: (v, f) for v, f in schema.variants(benchmark, size)}
+    job = {**job, "rel_tol": benchmark.get("rel_tol", 1e-9)}
     baselines = dict(job.get("baselines") or {})
     reports = {}
-    for index, name in enumerate(job["variants"]):
-        Path(job["out"] + ".current").write_text(name)
-        variant, function = known[name]
-        walls, cpus, result = timed(function, benchmark, size, job["warmups"], job["stop"])
-        try:
-            payload = pickle.dumps(result)
-        except Exception:
-            return {"problem": schema.unsendable(name, result)}
-        result_path = f"{job['out']}.{index}.pickle"
-        Path(result_path).write_bytes(payload)
-        report = {"wall": walls, "cpu": cpus, "result": result_path}
-        expected_path = baselines.get(variant.baseline)
-        if job.get("compare") and expected_path and variant.baseline != name:
-            expected = pickle.loads(Path(expected_path).read_bytes())
-            report["mismatch"] = difference(result, expected, benchmark.get("rel_tol", 1e-9))
-            # What the check let through: rows that agree only within rel_tol say by how much.
-            report["largest_difference"] = relative_gap(result, expected)
-        if variant.baseline == name:
-            baselines[name] = result_path
-        reports[name] = report
+    # One input for every variant this interpreter runs (all of an example's, in the
+    # smoke profile): a server or a cluster the workload starts is started once.
+    with workload_of(benchmark, size) as data:
+        for index, name in enumerate(job["variants"]):
+            problem = measure_variant(job, known[name], index, data, baselines, reports)
+            if problem:
+                return {"problem": problem}
     return {"variants": reports}
 
 

@@ -253,3 +253,35 @@ def test_sharing_every_way_gives_the_same_results_under_spawn_and_forkserver(met
     run = run_script("parallel/sharing.py", "--megabytes", "4", "--start-method", method)
     assert run.returncode == 0, run.stderr  # the script checks every variant against sequential
     assert len(timed_lines(run.stdout, " s")) == 6
+
+
+def test_faults_each_engine_meets_a_killed_worker_as_the_page_says():
+    run = run_script("parallel/faults.py")
+    assert run.returncode == 0, run.stderr
+    import re
+
+    parts = re.split(r"^(\w+):$", run.stdout, flags=re.M)[1:]  # name, output, name, output...
+    shows = dict(zip(parts[::2], parts[1::2], strict=True))
+    # How many results arrive before the pool breaks depends on timing; that some are lost does not.
+    lost = int(shows["executor"].split("lost with the pool: ")[1].split()[0])
+    assert lost >= 1 and "raised BrokenProcessPool" in shows["executor"]
+    assert "no result and no error after 3 s" in shows["pool"]
+    assert "TerminatedWorkerError" in shows["joblib"]
+    assert "results: 24 of 24, all correct: True" in shows["resubmit"]
+    assert "results: 24 of 24, all correct: True" in shows["dask"]
+
+
+def test_dask_cluster_of_programs_loses_no_result_when_a_worker_program_is_killed():
+    run = run_script("parallel/dask_cluster.py", "--size", "smoke", "--kill-a-worker")
+    assert run.returncode == 0, run.stderr
+    assert "killed worker program" in run.stdout
+    assert "400 tweets analysed" in run.stdout and "same results as sequential: True" in run.stdout
+
+
+def test_debugging_recreates_a_dask_tasks_error_in_this_process():
+    run = run_script("parallel/debugging.py", "--show", "dask")
+    assert run.returncode == 0, run.stderr
+    assert "on the cluster: error, ValueError(\"unknown unit 'F' in '70.2 F'\")" in run.stdout
+    local = run.stdout.split("recreate_error_locally raised it here:")[1]
+    assert "in parse_reading" in local
+    assert local.strip().endswith("ValueError: unknown unit 'F' in '70.2 F'")

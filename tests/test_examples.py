@@ -24,6 +24,8 @@ ARGUMENTS = {
     "parallel/tweets_data.py": ["--count", "20"],
     "parallel/tweets_analysis.py": ["--count", "40"],
     "parallel/running.py": [],
+    # Every engine's behaviour is its own test (test_curriculum_examples.py); here, the fix.
+    "parallel/faults.py": ["--show", "resubmit"],
 }
 SKIP = {
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "
@@ -38,6 +40,16 @@ START_METHODS = {
     "cpu/image_pipeline.py": [],
     "parallel/tweets.py": [],
     "parallel/sharing.py": [],
+    "parallel/faults.py": ["--show", "resubmit", "--show", "executor"],
+    # The standard library's pools and joblib are what the start method changes.
+    "parallel/engines.py": [
+        "--engine",
+        "ProcessPoolExecutor",
+        "--engine",
+        "Pool",
+        "--engine",
+        "joblib",
+    ],
 }
 
 

@@ -482,3 +482,22 @@ def test_peak_memory_joins_the_pages_table_when_an_example_is_about_memory():
     assert "Peak memory" not in plain
     assert "| Variant | Median ± spread | Speedup | CPU time | Peak memory |" in about_memory
     assert "| 3.00 GiB |" in about_memory and "| 1 MiB |" in about_memory
+
+
+def test_crossover_names_the_first_group_where_each_variant_reaches_the_efficiency():
+    def group(name, pool_seconds, cluster_seconds):
+        base = f"{name}: sequential"
+        return [
+            variant(base, 1.0, group=name, workers=None),
+            variant(f"{name}: pool", pool_seconds, group=name, baseline=base, workers=2),
+            variant(f"{name}: cluster", cluster_seconds, group=name, baseline=base, workers=2),
+        ]
+
+    rows = group("1 ms tasks", 0.8, 4.0) + group("10 ms tasks", 0.54, 0.7)
+    rows += group("100 ms tasks", 0.52, 0.6)  # the cluster: 0.83, still short of 0.9
+    table = render_table(record(rows, efficiency=True, crossover=0.9)).replace("\u00a0", " ")
+    line = table.split("??? note")[0].strip().splitlines()[-1]
+    assert line == (
+        "**Where speedup ÷ workers first reaches 0.9:** pool: 10 ms tasks; "
+        "cluster: not in any group measured here."
+    )

@@ -1,6 +1,6 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = []
+# dependencies = ["dask[distributed]>=2025.1"]
 # ///
 """When work in a process pool goes wrong: what you see, and how to find the cause.
 
@@ -198,6 +198,26 @@ def parse_with_timeouts(lines: list[str], seconds: float = 2.0) -> dict:
 # --8<-- [end:hang]
 
 
+# --8<-- [start:dask]
+def debug_on_dask(lines: list[str]) -> None:
+    """A task fails on a Dask cluster: see why there, then run just that task here."""
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        futures = client.map(parse_reading, lines)
+        failed = next(f for f in futures if f.exception() is not None)  # waits for each
+        print(f"on the cluster: {failed.status}, {failed.exception()!r}")
+        # The failing task again, in this process, with the inputs it had: its
+        # traceback is local, and pdb (or %debug in a notebook) can step into it.
+        client.recreate_error_locally(failed)
+
+
+# --8<-- [end:dask]
+
+
 LINES = ["21.5 C", "19.0 C", "70.2 F", "18.25 C", "oops", "22.0 C"]
 
 
@@ -214,6 +234,14 @@ def show_switch() -> None:
     try:
         run_all(parse_reading, LINES, parallel=False)
     except ValueError:
+        traceback.print_exc(file=sys.stdout)
+
+
+def show_dask() -> None:
+    try:
+        debug_on_dask(LINES)
+    except ValueError:
+        print("\nrecreate_error_locally raised it here:\n")
         traceback.print_exc(file=sys.stdout)
 
 
@@ -272,6 +300,7 @@ def show_hang() -> None:
 SHOW = {
     "map-error": show_map_error,
     "switch": show_switch,
+    "dask": show_dask,
     "collect": show_collect,
     "killed": show_killed,
     "pickling": show_pickling,

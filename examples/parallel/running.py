@@ -5,15 +5,19 @@
 """Start a Dask cluster or IPyParallel engines on this machine, keep them running, stop them.
 
 The parallel examples share these: ``start_dask`` and ``start_ipyparallel``
-start a cluster and return it with a client connected to it; ``stop`` stops
-both. ``Running`` starts each cluster on first use and keeps it until the
+start a cluster and return it with a client connected to it (``start_processes``
+and ``start_pool`` do the same for the standard library's pools); ``stop``
+stops any of them. ``Running`` starts each cluster on first use and keeps it until the
 end, so that the harness times the work on a cluster that is already up,
 while ``started_for_each_call`` times what a short script pays to start one.
 ``python running.py`` starts both, prints their workers, and stops them.
 """
 
 import contextlib
+import multiprocessing
+import multiprocessing.pool
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 
@@ -41,17 +45,35 @@ def start_ipyparallel(workers: int):
     cluster = ipp.Cluster(n=workers, log_level=40)  # a controller, and `workers` engines
     client = cluster.start_and_connect_sync()
     # Engines import the examples' modules by name, as an engine on another machine would.
-    client[:].execute(f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})")
+    path = str(Path(__file__).parent)
+    client[:].execute(f"import sys; sys.path.insert(0, {path!r})", block=True)
     return cluster, client
 
 
 # --8<-- [end:ipyparallel]
 
 
+def start_processes(workers: int):
+    """A ProcessPoolExecutor, started once (its workers start as the first tasks arrive)."""
+    pool = ProcessPoolExecutor(workers)
+    return pool, pool
+
+
+def start_pool(workers: int):
+    pool = multiprocessing.Pool(workers)
+    return pool, pool
+
+
 def stop(cluster, client) -> None:
-    client.close()
-    # IPyParallel's cluster stops with stop_cluster_sync; Dask's with close.
-    (getattr(cluster, "stop_cluster_sync", None) or cluster.close)()
+    if isinstance(client, ProcessPoolExecutor):
+        client.shutdown()
+    elif isinstance(client, multiprocessing.pool.Pool):
+        client.terminate()
+        client.join()
+    else:
+        client.close()
+        # IPyParallel's cluster stops with stop_cluster_sync; Dask's with close.
+        (getattr(cluster, "stop_cluster_sync", None) or cluster.close)()
 
 
 def started_for_each_call(start, run, workers: int):

@@ -145,10 +145,14 @@ def summarise_task(task: tuple[str, list]) -> tuple[str, Summary]:
 # --8<-- [end:split]
 
 
+# --8<-- [start:per_task]
 def summarise_task_loading_models(task: tuple[str, list]) -> tuple[str, Summary]:
     """The mistake: every task loads the models again."""
     company, rows = task
     return company, summarise(rows, load_models())
+
+
+# --8<-- [end:per_task]
 
 
 def load_tweets(count: int, csv: str | None = None) -> Tweets:

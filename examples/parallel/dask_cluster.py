@@ -1,0 +1,181 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["dask[distributed]>=2025.1", "simplemma>=1.1", "vadersentiment>=3.3.2"]
+# ///
+"""The tweets analysis on a Dask cluster of separate programs, reached by its address.
+
+A scheduler and workers are started from the command line (``dask scheduler``,
+``dask worker tcp://…``), each a program of its own, as they would be on
+several machines; the analysis connects to the scheduler by address, sends
+its code to the workers, and gathers the results. ``--address`` connects to a
+cluster that is already running (on other machines, say) instead.
+``--kill-a-worker`` kills one worker, nanny and all, as soon as the first
+result arrives: the scheduler runs its work again on the worker that is left,
+and every result still arrives.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from running import usable_cores
+from tweets_analysis import by_company, in_chunks, load_tweets, report, summarise_task
+
+HERE = Path(__file__).resolve().parent
+CHUNK = 100  # tweets per task
+
+
+# --8<-- [start:start_programs]
+def start_programs(folder: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
+    """Start a scheduler and ``workers`` workers as programs; return the scheduler's address."""
+    scheduler_file = folder / "scheduler.json"  # the scheduler writes its address here
+    dask = [sys.executable, "-m", "dask"]  # the `dask` command, from this environment
+    programs = [
+        subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", str(scheduler_file)],
+            cwd=folder, start_new_session=True, stderr=subprocess.DEVNULL,
+        )
+    ]  # fmt: skip
+    address = wait_for_address(scheduler_file, programs[0])
+    for n in range(workers):
+        # A worker knows only the scheduler's address: on another machine, run the same line.
+        programs.append(
+            subprocess.Popen(
+                [*dask, "worker", address, "--nthreads", "1", "--name", f"worker-{n}",
+                 "--no-dashboard"],
+                cwd=folder, start_new_session=True, stderr=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+    return address, programs
+
+
+# --8<-- [end:start_programs]
+
+
+def wait_for_address(scheduler_file: Path, scheduler: subprocess.Popen, timeout=120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if scheduler.poll() is not None:
+            raise SystemExit(f"dask scheduler exited with code {scheduler.returncode}")
+        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError, KeyError):
+            return json.loads(scheduler_file.read_text())["address"]
+        time.sleep(0.1)
+    raise SystemExit(f"dask scheduler wrote no address in {timeout} s")
+
+
+def stop_programs(programs: list[subprocess.Popen]) -> None:
+    for program in reversed(programs):  # workers first, then the scheduler
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(program.pid, signal.SIGTERM)
+    for program in programs:
+        try:
+            program.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(program.pid, signal.SIGKILL)
+            program.wait()
+
+
+@contextlib.contextmanager
+def cluster_of_programs(workers: int) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+    with tempfile.TemporaryDirectory(prefix="dask-cluster-") as folder:
+        address, programs = start_programs(Path(folder), workers)
+        try:
+            yield address, programs
+        finally:
+            stop_programs(programs)
+
+
+# --8<-- [start:analyse]
+def analyse_on(address: str, tweets: dict, workers: int, kill=None) -> dict:
+    """Connect by address, send the code, run one task per chunk, gather the results."""
+    from dask.distributed import Client, as_completed
+
+    with Client(address) as client:
+        client.wait_for_workers(workers, timeout=120)
+        # The workers need the analysis's code: on other machines it is not there.
+        for module in ("tweets_data.py", "tweets_analysis.py"):
+            client.upload_file(str(HERE / module))
+        futures = client.map(summarise_task, in_chunks(tweets, CHUNK))  # the chunks travel too
+        for _ in as_completed(futures):
+            if kill:  # the first result is in: now lose a worker
+                kill()
+                kill = None
+        return report(client.gather(futures))
+
+
+# --8<-- [end:analyse]
+
+
+def killing(program: subprocess.Popen):
+    def kill() -> None:
+        os.killpg(program.pid, signal.SIGKILL)  # the worker and its nanny: a machine lost
+        print(f"killed worker program {program.pid} after the first result", flush=True)
+
+    return kill
+
+
+SIZES = {"smoke": {"count": 400}, "quick": {"count": 6000}, "full": {"count": 20_000}}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
+    parser.add_argument("--count", type=int, help="how many generated tweets")
+    parser.add_argument("--csv", help="analyse this CSV (company, date, text) instead")
+    parser.add_argument("--workers", type=int, default=usable_cores())
+    parser.add_argument("--address", help="a running scheduler, such as tcp://10.0.0.5:8786")
+    parser.add_argument("--kill-a-worker", action="store_true")
+    args = parser.parse_args()
+    tweets = load_tweets(args.count or SIZES[args.size]["count"], args.csv)
+    expected = report([summarise_task(task) for task in by_company(tweets)])
+    start = time.perf_counter()
+    if args.address:
+        results = analyse_on(args.address, tweets, args.workers)
+    else:
+        with cluster_of_programs(args.workers) as (address, programs):
+            print(f"scheduler at {address}, {args.workers} worker programs", flush=True)
+            kill = killing(programs[1]) if args.kill_a_worker else None
+            results = analyse_on(address, tweets, args.workers, kill)
+    same = results == expected
+    count = sum(r["tweets"] for r in results.values())
+    seconds = time.perf_counter() - start
+    print(f"{count} tweets analysed, {seconds:.1f} s; same results as sequential: {same}")
+    if not same:
+        raise SystemExit("the cluster's results differ from the sequential ones")
+
+
+@contextlib.contextmanager
+def workload(count: int = 20_000, csv: str | None = None):
+    """The tweets, and the address of a cluster of programs started for the measurement."""
+    workers = usable_cores()
+    with cluster_of_programs(workers) as (address, _):
+        yield load_tweets(count, csv), address, workers
+
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {
+        "sequential": lambda w: report([summarise_task(task) for task in by_company(w[0])]),
+        "a cluster of worker programs, by address": {
+            "run": lambda w: analyse_on(w[1], w[0], w[2]),
+            "workers": usable_cores(),
+            "cpu_time": False,  # the workers are programs of their own, not children of the call
+        },
+    },
+    "efficiency": True,
+    "transcripts": {"kill": ["--kill-a-worker"]},
+}
+
+if __name__ == "__main__":
+    main()

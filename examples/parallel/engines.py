@@ -1,0 +1,226 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1", "ipyparallel>=9"]
+# ///
+"""What each engine costs per task: the same busy work cut into tasks from 0.1 ms to 100 ms.
+
+Each engine runs the tasks the way a reader would write it, with its own
+defaults: ``ProcessPoolExecutor.map``, ``multiprocessing.Pool.map``, joblib's
+``Parallel``, Dask's ``client.map`` and an IPyParallel load-balanced view.
+Every pool and cluster is started before the timing starts, so the table
+shows the cost of sending tasks and results, not of starting workers (the
+tweets example measures that). Every engine returns the same results.
+"""
+
+import argparse
+import multiprocessing
+import os
+import platform
+import time
+from functools import partial
+from pathlib import Path
+
+from running import (
+    Running,
+    on_running,
+    start_dask,
+    start_ipyparallel,
+    start_pool,
+    start_processes,
+    stop,
+    usable_cores,
+)
+
+TASK_MS = (0.1, 1.0, 10.0, 100.0)  # the task sizes compared
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+# --8<-- [start:task]
+def spin(iterations: int, task: int) -> int:
+    """Pure-Python busy work: about ``iterations`` steps, a result that depends on ``task``."""
+    total = task
+    for i in range(iterations):
+        total = (total + i) % 1_000_003
+    return total
+
+
+# --8<-- [end:task]
+
+
+def iterations_per_ms() -> int:
+    """How many steps of spin() take a millisecond on this machine.
+
+    Timed once (the best of five tries) and kept in ``.cache/``: every variant
+    and every run then cuts the same tasks, so their results can be compared.
+    Delete the file to time it again.
+    """
+    key = f"{platform.node()}-{platform.machine()}-python{platform.python_version()}"
+    cached = CACHE / f"spin-steps-per-ms-{key}.txt"
+    if cached.exists():
+        return int(cached.read_text())
+    steps = 200_000
+    rate = max(1, round(steps / (min(_timed(steps) for _ in range(5)) * 1000)))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # another run may be writing it too
+    tmp.write_text(str(rate))
+    tmp.replace(cached)
+    return rate
+
+
+def _timed(steps: int) -> float:
+    start = time.perf_counter()
+    spin(steps, 0)
+    return time.perf_counter() - start
+
+
+class Tasks:
+    """How many tasks of each size, and how many steps make one task of that size here."""
+
+    def __init__(self, work_ms: float, least: int, most: int):
+        rate = iterations_per_ms()
+        self.sizes = {
+            ms: (min(most, max(least, round(work_ms / ms))), max(1, round(rate * ms)))
+            for ms in TASK_MS
+        }
+
+    def of(self, ms: float) -> tuple[list[int], list[int]]:
+        """The arguments of every task of that size: (iterations, task number)."""
+        count, iterations = self.sizes[ms]
+        return [iterations] * count, list(range(count))
+
+
+# --8<-- [start:engines]
+def sequential(tasks: Tasks, ms: float) -> list[int]:
+    return list(map(spin, *tasks.of(ms)))
+
+
+def with_executor(tasks: Tasks, pool, ms: float) -> list[int]:
+    return list(pool.map(spin, *tasks.of(ms)))  # chunksize=1: one message per task
+
+
+def with_pool(tasks: Tasks, pool, ms: float) -> list[int]:
+    return pool.starmap(spin, zip(*tasks.of(ms), strict=True))  # chunks chosen for you
+
+
+def with_joblib(tasks: Tasks, ms: float, workers: int) -> list[int]:
+    from joblib import Parallel, delayed
+
+    # batch_size="auto" groups tiny tasks into batches that take a fraction of a second.
+    calls = (delayed(spin)(*args) for args in zip(*tasks.of(ms), strict=True))
+    return Parallel(n_jobs=workers)(calls)
+
+
+def with_dask(tasks: Tasks, client, ms: float) -> list[int]:
+    # One task per item, through the scheduler. (Tasks with equal arguments would
+    # share one key and run once: pure=False, or arguments that differ, avoid it.)
+    return client.gather(client.map(spin, *tasks.of(ms)))
+
+
+def with_ipyparallel(tasks: Tasks, client, ms: float) -> list[int]:
+    view = client.load_balanced_view()  # one task per item, to whichever engine is free
+    return view.map_sync(spin, *tasks.of(ms))
+
+
+# --8<-- [end:engines]
+
+
+def workload(work_ms: float = 800, least: int = 16, most: int = 1000) -> Running:
+    """As many tasks of each size as make ``work_ms`` of work, within [least, most]."""
+    return Running(Tasks(work_ms, least, most), usable_cores())
+
+
+SIZES = {
+    "smoke": {"work_ms": 20, "least": 2, "most": 100},
+    "quick": {"work_ms": 400, "least": 8, "most": 500},
+    "full": {"work_ms": 800, "least": 16, "most": 1000},
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
+    parser.add_argument("--workers", type=int, default=usable_cores())
+    parser.add_argument(
+        "--start-method",
+        choices=multiprocessing.get_all_start_methods(),
+        help="how the standard library's pools start workers (default: the platform's)",
+    )
+    parser.add_argument(
+        "--engine", action="append", choices=list(ENGINES)[1:], help="default: every engine"
+    )
+    args = parser.parse_args()
+    if args.start_method:
+        multiprocessing.set_start_method(args.start_method, force=True)
+    tasks = Tasks(**SIZES[args.size])
+    engines = {
+        n: e for n, e in ENGINES.items() if n == "sequential" or n in (args.engine or ENGINES)
+    }
+    started = {n: start(args.workers) for n, start in STARTS.items() if n in engines}
+    sizes = ", ".join(f"{ms:g}" for ms in TASK_MS)
+    method = multiprocessing.get_start_method()
+    print(f"{args.workers} workers (start method: {method}); the same work in tasks of {sizes} ms")
+    try:
+        for ms in TASK_MS:
+            times, results = {}, {}
+            for name, run in engines.items():
+                client = started[name][1] if name in started else None
+                begin = time.perf_counter()
+                results[name] = run(tasks, client, ms) if client else run(tasks, ms)
+                times[name] = time.perf_counter() - begin
+            wrong = [n for n, r in results.items() if r != results["sequential"]]
+            assert not wrong, f"{', '.join(wrong)} disagree with sequential"
+            efficiency = {n: times["sequential"] / t / args.workers for n, t in times.items()}
+            shown = ", ".join(f"{n} {e:.2f}" for n, e in efficiency.items() if n != "sequential")
+            print(f"{tasks.sizes[ms][0]:5} tasks of {ms:5} ms, speedup ÷ workers: {shown}")
+    finally:
+        for cluster, client in started.values():
+            stop(cluster, client)
+
+
+STARTS = {
+    "ProcessPoolExecutor": start_processes,
+    "Pool": start_pool,
+    "Dask": start_dask,
+    "IPyParallel": start_ipyparallel,
+}
+ENGINES = {
+    "sequential": sequential,
+    "ProcessPoolExecutor": with_executor,
+    "Pool": with_pool,
+    "joblib": lambda tasks, ms: with_joblib(tasks, ms, usable_cores()),
+    "Dask": with_dask,
+    "IPyParallel": with_ipyparallel,
+}
+
+
+def engine_rows(ms: float) -> dict:
+    """One group of the table: every engine on tasks of ``ms`` milliseconds."""
+    running = {"workers": CORES, "cpu_time": False}  # workers started before the call
+    return {
+        "sequential": lambda r: sequential(r.data, ms),
+        "ProcessPoolExecutor.map": {
+            "run": on_running(start_processes, partial(with_executor, ms=ms)),
+            **running,
+        },
+        "Pool.map": {"run": on_running(start_pool, partial(with_pool, ms=ms)), **running},
+        "joblib": {"run": lambda r: with_joblib(r.data, ms, CORES), **running},
+        "Dask": {"run": on_running(start_dask, partial(with_dask, ms=ms)), **running},
+        "IPyParallel": {
+            "run": on_running(start_ipyparallel, partial(with_ipyparallel, ms=ms)),
+            **running,
+        },
+    }
+
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+CORES = usable_cores()
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {f"{ms:g} ms tasks": engine_rows(ms) for ms in TASK_MS},
+    "efficiency": True,
+    "crossover": 0.9,
+}
+
+if __name__ == "__main__":
+    main()
