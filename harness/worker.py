@@ -184,14 +184,22 @@ def median_interval(samples: list[float], confidence: float = 0.95):
     return None if best is None else (ordered[best], ordered[n - 1 - best])
 
 
+SLOW_RUNS = 3
+
+
 def enough(walls: list[float], stop: dict) -> bool:
     """Whether the median of ``walls`` is known well enough to stop repeating.
 
     Always at least ``min_runs`` calls and at most ``max_runs``. In between,
     stop once the median's 95 % interval is within ``precision`` of it, or once
-    ``max_seconds`` have been timed (a slow variant gets few, long runs).
+    ``max_seconds`` have been timed (a slow variant gets few, long runs). A
+    variant so slow that ``SLOW_RUNS`` calls already took ``max_seconds`` stops
+    there: a median of three calls of seconds each is known well enough, and
+    the full profile would otherwise spend minutes on the slowest row.
     """
     n = len(walls)
+    if n >= SLOW_RUNS and sum(walls) >= stop["max_seconds"]:
+        return True
     if n < stop["min_runs"]:
         return False
     if n >= stop["max_runs"] or sum(walls) >= stop["max_seconds"]:

@@ -285,3 +285,35 @@ def test_debugging_recreates_a_dask_tasks_error_in_this_process():
     local = run.stdout.split("recreate_error_locally raised it here:")[1]
     assert "in parse_reading" in local
     assert local.strip().endswith("ValueError: unknown unit 'F' in '70.2 F'")
+
+
+def test_vectorise_reads_a_real_csv_and_every_way_gives_the_same_amounts(tmp_path):
+    rows = [
+        "id,time,store,country,category,product,quantity,unit_price,discount",
+        "0,2025-01-02 10:00:00,store-001,DE,books,SKU-00001,2,10.0,0.0",
+        "1,2025-01-03 11:00:00,store-002,FR,toys,SKU-00002,10,5.0,0.1",
+    ]
+    (tmp_path / "sales.csv").write_text("\n".join(rows) + "\n")
+    run = run_script("dataframes/vectorise.py", "--file", str(tmp_path / "sales.csv"))
+    assert run.returncode == 0, run.stderr  # the script checks that every way agrees
+    # 2 × 10 × 1.19 = 23.80, and 10 × 5 × 0.9 × 0.95 × 1.20 = 51.30: 75.10 in all.
+    assert len(timed_lines(run.stdout, "total 75.10")) == 10
+
+
+def test_vectorise_names_the_columns_a_real_file_lacks(tmp_path):
+    (tmp_path / "sales.csv").write_text("id,quantity\n1,2\n")
+    run = run_script("dataframes/vectorise.py", "--file", str(tmp_path / "sales.csv"))
+    assert run.returncode != 0
+    assert "no column category, country, discount, product, store, time, unit_price" in run.stderr
+
+
+def test_oversubscription_pools_have_the_threads_they_say():
+    import ast
+
+    run = run_script("dataframes/oversubscription.py", "--size", "smoke")
+    assert run.returncode == 0, run.stderr
+    line = next(x for x in run.stdout.splitlines() if x.startswith("Polars threads here: "))
+    here = int(line.split("here: ")[1].split(";")[0])
+    default, single = (ast.literal_eval(x) for x in line.split("workers: ")[1].split(" and "))
+    assert default == [here] * len(default)  # every worker as many threads as cores
+    assert single == [1] * len(default)  # POLARS_MAX_THREADS=1 reached every worker

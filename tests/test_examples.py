@@ -22,6 +22,7 @@ ARGUMENTS = {
     "cpu/primes.py": ["1000"],
     "cpu/cores.py": [],
     "parallel/tweets_data.py": ["--count", "20"],
+    "dataframes/transactions.py": ["--rows", "3"],
     "parallel/tweets_analysis.py": ["--count", "40"],
     "parallel/running.py": [],
     # Every engine's behaviour is its own test (test_curriculum_examples.py); here, the fix.

@@ -501,3 +501,13 @@ def test_crossover_names_the_first_group_where_each_variant_reaches_the_efficien
         "**Where speedup ÷ workers first reaches 0.9:** pool: 10 ms tasks; "
         "cluster: not in any group measured here."
     )
+
+
+def test_a_slow_variant_stops_after_three_calls_a_fast_one_keeps_its_minimum():
+    from harness.worker import enough
+
+    full = {"min_runs": 5, "max_runs": 500, "max_seconds": 10, "precision": 0.01}
+    assert not enough([4.0, 4.2], full)
+    assert enough([4.0, 4.2, 4.1], full)  # 12 s in three calls: enough
+    assert not enough([0.5, 0.9, 0.6], full)  # fast and noisy: the minimum of five holds
+    assert not enough([0.5, 0.9, 0.6, 3.0], full)
