@@ -138,6 +138,34 @@ def dollars_per_run(v: dict, record: dict) -> float:
     return v["wall"]["median"] * machine_for(cores_used(v, record))["hourly"] / 3600
 
 
+DAYS_PER_MONTH = 30
+
+
+def run_cost(
+    sequential_seconds: float,
+    workers: int,
+    efficiency: float,
+    vcpu_hourly: float,
+    runs_per_day: float = 1,
+) -> dict:
+    """What a job costs on rented vCPUs billed by the second, from its time on one core.
+
+    With ``workers`` vCPUs at ``efficiency`` (speedup ÷ workers), a run takes
+    sequential ÷ (workers × efficiency) seconds, and every vCPU is paid for all
+    of it, busy or idle: sequential ÷ efficiency vCPU-seconds. The cost page's
+    calculator (docs/javascripts/cost.js) computes the same; a test holds them equal.
+    """
+    wall = sequential_seconds / (workers * efficiency)
+    vcpu_seconds = workers * wall
+    per_run = vcpu_seconds * vcpu_hourly / 3600
+    return {
+        "wall": wall,
+        "vcpu_seconds": vcpu_seconds,
+        "per_run": per_run,
+        "per_month": per_run * runs_per_day * DAYS_PER_MONTH,
+    }
+
+
 def cpu_seconds(v: dict) -> float:
     """What per-CPU-second (serverless) billing charges for: CPU time, not wall time."""
     return v["cpu"]["median"]
