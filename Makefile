@@ -20,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install measure bench render serve site test lint format clean measure-free-threaded
+.PHONY: help install measure bench bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -55,6 +55,17 @@ measure-free-threaded: install ## Measure the GIL example with PYTHON_FT (defaul
 	$(PY) -m harness --out generated/free-threaded measure --profile quick --python $(FT_VENV)/bin/python cpu/gil
 	$(PY) -m harness --out generated/free-threaded render
 
+# On a machine with an NVIDIA GPU (CUDA 12): CuPy and numba-cuda are an optional
+# dependency group, installed here only. `merge-gpu` adds these results to the
+# site's where the GPU runner's results.json was copied into generated/gpu/.
+bench-gpu: $(UV) ## With an NVIDIA GPU: install the GPU group, measure the GPU examples (full) into generated/gpu/
+	$(UV) sync --frozen --compile-bytecode --group gpu
+	$(PY) -m harness --out generated/gpu measure --profile full gpu/
+
+merge-gpu: install ## Add a GPU runner's results (generated/gpu/results.json) to the site's, and render
+	$(PY) -m harness merge generated/gpu/results.json gpu/
+	$(PY) -m harness render
+
 render: install ## Render tables and plots from the results file
 	$(PY) -m harness render
 
@@ -62,6 +73,9 @@ serve: install ## Serve the site on localhost (HOST=$(HOST)) at once; measure (q
 	$(PY) -m harness serve --profile quick --dev-addr $(HOST)
 
 site: measure ## Build the static site into site/, strictly
+	.venv/bin/mkdocs build --strict
+
+build: install ## Build the static site from the tables already rendered (after bench), strictly
 	.venv/bin/mkdocs build --strict
 
 test: install ## Lint, then run the whole test suite

@@ -1,4 +1,4 @@
-"""Command line: ``python -m harness measure|serve|render|list|compare``."""
+"""Command line: ``python -m harness measure|serve|render|list|compare|merge``."""
 
 import argparse
 import dataclasses
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from harness import results
 from harness.compare import compare
 from harness.discover import EXAMPLES, discover
 from harness.measure import ROOT
@@ -61,6 +62,11 @@ def main(argv=None) -> int:
     commands.add_parser("list", help="list the examples the harness measures")
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
+    merging = commands.add_parser(
+        "merge", help="copy examples' results from another results file (a GPU runner's)"
+    )
+    merging.add_argument("other", type=Path, help="another results.json")
+    merging.add_argument("only", nargs="*", help="examples to copy (ids or parts); default: all")
     args = parser.parse_args(argv)
 
     # On SIGTERM (CI cancelling a job), unwind like Ctrl-C so that the variant
@@ -78,6 +84,14 @@ def main(argv=None) -> int:
         return render(results_path, args.out, console)
     if args.command == "compare":
         return compare(results_path, args.other, console)
+    if args.command == "merge":
+        try:
+            copied = results.merge(results_path, args.other, args.only)
+        except results.ResultsError as error:
+            console.print(f"[red]Cannot merge: {error}")
+            return 2
+        console.print(f"Merged {', '.join(copied)} from {args.other} into {results_path}")
+        return 0
     examples = discover(args.examples, only=args.only)
     if not examples:
         console.print(f"[red]No example in {args.examples} matches {args.only}")

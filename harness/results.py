@@ -62,3 +62,20 @@ def save(data: dict, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
     os.replace(tmp, path)
+
+
+def merge(into: Path, other: Path, only: list[str]) -> list[str]:
+    """Copy the records of the examples ``only`` names (ids, or parts of them) from
+    ``other`` into ``into``: results measured on another machine, such as a GPU
+    runner, for the pages to show. Returns the ids copied; raises ResultsError
+    when either file is unreadable or ``other`` has none of them.
+    """
+    theirs = load(other)["examples"]
+    ours = load(into) if into.exists() else {"schema": SCHEMA, "examples": {}}
+    chosen = [i for i in theirs if any(part in i for part in only)] if only else list(theirs)
+    if not chosen:
+        raise ResultsError(f"{other} has no results for {', '.join(only) or 'any example'}")
+    for example_id in chosen:
+        ours["examples"][example_id] = theirs[example_id]
+    save(ours, into)
+    return chosen

@@ -17,6 +17,8 @@ Checks, each about variants of one example (names as in its table):
 - ``"A" efficiency at least X``: speedup ÷ workers;
 
 - ``"A" faster than "B"``: A's median below B's;
+- ``"A" peak memory at most X × "B"``: A's peak memory at most X times B's (the
+  tables that show peak memory: memory is not held to the timing noise band);
 - ``"A" within noise of "B"``: the two medians no further apart than the noise;
 - ``"A" fastest``: the lowest median of its group.
 
@@ -48,6 +50,7 @@ NAME = r'"([^"]+)"'
 CHECKS = [
     (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+)"), "speedup"),
     (re.compile(rf"{NAME} efficiency at least ([\d.]+)"), "efficiency"),
+    (re.compile(rf"{NAME} peak memory at most ([\d.]+) × {NAME}"), "memory"),
     (re.compile(rf"{NAME} faster than {NAME}"), "faster"),
     (re.compile(rf"{NAME} within noise of {NAME}"), "within"),
     (re.compile(rf"{NAME} fastest"), "fastest"),
@@ -118,6 +121,14 @@ def evaluate(record: dict, check: str) -> tuple[bool, str, str]:
                 at_least(value, limit, band),
                 f"{match[1]!r} at efficiency {limit:g} or more",
                 f"{value:.2f}{noise}",
+            )
+        if kind == "memory":
+            b, limit = row(record, match[3]), float(match[2])
+            ratio = a["peak_rss"] / b["peak_rss"]
+            return (
+                ratio <= limit,
+                f"{match[1]!r} at most {limit:g}× the peak memory of {match[3]!r}",
+                f"{ratio:.2f}×",
             )
         if kind == "fastest":
             rivals = [

@@ -53,6 +53,19 @@ def test_each_kind_of_claim_is_checked_against_the_record(check, holds):
     assert claims.evaluate(GIL, check)[0] is holds
 
 
+def test_a_memory_claim_compares_peak_memory_without_the_timing_noise():
+    files = record(
+        [
+            variant("pandas", 2.0, peak_rss=4 * 2**30),
+            variant("streaming", 1.0, baseline="pandas", peak_rss=2**30),
+        ],
+        noise=NOISE,
+    )
+    assert claims.evaluate(files, '"streaming" peak memory at most 0.25 × "pandas"')[0]
+    held, _, measured = claims.evaluate(files, '"streaming" peak memory at most 0.2 × "pandas"')
+    assert not held and measured == "0.25×"  # a 10 % noise band does not excuse memory
+
+
 def test_a_claim_about_a_variant_that_is_not_there_says_which_exist():
     with pytest.raises(claims.ClaimError, match="must name one variant of cpu/gil"):
         claims.evaluate(GIL, '"pure Python: * fibres" speedup at least 2')

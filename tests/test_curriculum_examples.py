@@ -317,3 +317,21 @@ def test_oversubscription_pools_have_the_threads_they_say():
     default, single = (ast.literal_eval(x) for x in line.split("workers: ")[1].split(" and "))
     assert default == [here] * len(default)  # every worker as many threads as cores
     assert single == [1] * len(default)  # POLARS_MAX_THREADS=1 reached every worker
+
+
+def test_gpu_kernel_on_numbas_simulator_agrees_with_numpy():
+    run = run_script(
+        "gpu/gpu_arrays.py", "--count", "600", env={"NUMBA_ENABLE_CUDASIM": "1"}, timeout=300
+    )
+    assert run.returncode == 0, run.stderr  # the script checks the kernel's sum against NumPy's
+    assert "Numba kernel: simulated" in run.stdout
+    numpy_sum = run.stdout.split("NumPy")[1].split("sum ")[1].split()[0]
+    kernel_sum = run.stdout.split("kernel")[-1].split("sum ")[1].split()[0]
+    assert kernel_sum == numpy_sum
+
+
+def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu():
+    run = run_script("gpu/gpu_arrays.py", "--size", "smoke", "--device", "cpu")
+    assert run.returncode == 0, run.stderr
+    assert "array module: numpy" in run.stdout
+    assert len([line for line in run.stdout.splitlines() if " NumPy " in line]) == 3

@@ -511,3 +511,18 @@ def test_a_slow_variant_stops_after_three_calls_a_fast_one_keeps_its_minimum():
     assert enough([4.0, 4.2, 4.1], full)  # 12 s in three calls: enough
     assert not enough([0.5, 0.9, 0.6], full)  # fast and noisy: the minimum of five holds
     assert not enough([0.5, 0.9, 0.6, 3.0], full)
+
+
+def test_merge_copies_another_machines_results_and_names_a_missing_one(tmp_path):
+    from harness import results
+
+    gpu = {"schema": results.SCHEMA, "examples": {"gpu/gpu_arrays": {"id": "gpu/gpu_arrays"}}}
+    results.save(gpu, tmp_path / "gpu" / "results.json")
+    ours = {"schema": results.SCHEMA, "examples": {"io/threads": {"id": "io/threads"}}}
+    results.save(ours, tmp_path / "results.json")
+    run = harness("--out", tmp_path, "merge", tmp_path / "gpu" / "results.json", "gpu/")
+    assert run.returncode == 0, run.stderr
+    merged = results.load(tmp_path / "results.json")["examples"]
+    assert set(merged) == {"io/threads", "gpu/gpu_arrays"}  # nothing of ours lost
+    missing = harness("--out", tmp_path, "merge", tmp_path / "gpu" / "results.json", "jit/")
+    assert missing.returncode == 2 and "has no results for jit/" in missing.stderr

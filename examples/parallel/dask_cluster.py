@@ -104,7 +104,8 @@ def analyse_on(address: str, tweets: dict, workers: int, kill=None) -> dict:
         # The workers need the analysis's code: on other machines it is not there.
         for module in ("tweets_data.py", "tweets_analysis.py"):
             client.upload_file(str(HERE / module))
-        futures = client.map(summarise_task, in_chunks(tweets, CHUNK))  # the chunks travel too
+        # pure=False: run them, even if the cluster still holds results of an earlier run.
+        futures = client.map(summarise_task, in_chunks(tweets, CHUNK), pure=False)
         for _ in as_completed(futures):
             if kill:  # the first result is in: now lose a worker
                 kill()

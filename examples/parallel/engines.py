@@ -111,9 +111,10 @@ def with_joblib(tasks: Tasks, ms: float, workers: int) -> list[int]:
 
 
 def with_dask(tasks: Tasks, client, ms: float) -> list[int]:
-    # One task per item, through the scheduler. (Tasks with equal arguments would
-    # share one key and run once: pure=False, or arguments that differ, avoid it.)
-    return client.gather(client.map(spin, *tasks.of(ms)))
+    # One task per item, through the scheduler. pure=False: Dask names a task by its
+    # function and arguments, and would hand back a result it still holds from an
+    # earlier call (or run equal tasks once) instead of running them again.
+    return client.gather(client.map(spin, *tasks.of(ms), pure=False))
 
 
 def with_ipyparallel(tasks: Tasks, client, ms: float) -> list[int]:

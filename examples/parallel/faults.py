@@ -113,7 +113,7 @@ def show_resubmit(marker: str) -> None:
 
 # --8<-- [start:dask]
 def with_dask(inputs: list, marker: str, client) -> dict:
-    futures = client.map(square_slowly, inputs, marker=marker)
+    futures = client.map(square_slowly, inputs, marker=marker, pure=False)
     # The scheduler sees the worker die and runs its tasks again on the others,
     # results it held included (up to distributed.scheduler.allowed-failures
     # times for one task, in case the task itself is what kills workers).

@@ -1,0 +1,209 @@
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["numpy>=2.1", "numba>=0.61"]
+# # On a machine with an NVIDIA GPU (CUDA 12), also: "cupy-cuda12x>=13", "numba-cuda[cu12]>=0.11"
+# ///
+"""When a GPU helps and when it does not: the same job in NumPy, CuPy and a Numba CUDA kernel.
+
+The job: the Gaussian density of every value of an array, and their sum.
+CuPy runs NumPy-style code on the GPU; a Numba kernel says what one GPU
+thread does. Each is timed two ways: with the data already on the GPU
+(compute only), and with the copy to the GPU and the result's copy back
+(what a program that starts and ends with NumPy arrays pays). Three data
+sizes show where the copying stops mattering. Without a GPU, the array code
+runs on NumPy (``array_module``), and the kernel runs on Numba's CUDA
+simulator when ``NUMBA_ENABLE_CUDASIM=1`` is set (slowly: for testing).
+"""
+
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+from numba import cuda
+
+INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+def values(count: int, seed: int = 3) -> np.ndarray:
+    return np.random.default_rng(seed).normal(0.0, 2.0, count)
+
+
+# --8<-- [start:array_module]
+def array_module(prefer_gpu: bool = True):
+    """CuPy where a GPU and CuPy are present, NumPy otherwise: the same code runs on both."""
+    if prefer_gpu:
+        try:
+            import cupy
+
+            if cupy.cuda.runtime.getDeviceCount() > 0:
+                return cupy
+        except Exception:  # no CuPy, no driver, no device: fall back to the CPU
+            pass
+    return np
+
+
+def density_sum(x, xp=np) -> float:
+    """Written once for NumPy and CuPy: ``xp`` is whichever module holds the array."""
+    return float(xp.sum(xp.exp(-0.5 * x * x) * INV_SQRT_2PI))
+
+
+# --8<-- [end:array_module]
+
+
+def with_numpy(x: np.ndarray) -> float:
+    return density_sum(x, np)
+
+
+# --8<-- [start:cupy]
+def cupy_with_copies(x: np.ndarray) -> float:
+    """From a NumPy array to a NumPy result: copy in, compute, copy the densities out."""
+    import cupy
+
+    densities = cupy.exp(-0.5 * cupy.asarray(x) ** 2) * INV_SQRT_2PI
+    out = cupy.asnumpy(densities)  # the copy back waits for the GPU to finish
+    return float(out.sum())
+
+
+def cupy_on_device(x_gpu) -> float:
+    """The data already on the GPU, only the sum comes back."""
+    return density_sum(x_gpu, __import__("cupy"))
+
+
+# --8<-- [end:cupy]
+
+
+# --8<-- [start:kernel]
+@cuda.jit  # compiled for the GPU on the first call; importing and defining need no GPU
+def density(x, out):
+    i = cuda.grid(1)  # this thread's index among all the threads launched
+    if i < x.size:  # more threads than values, to fill the last block: the extra ones wait
+        out[i] = math.exp(-0.5 * x[i] * x[i]) * INV_SQRT_2PI
+
+
+def kernel_with_copies(x: np.ndarray) -> float:
+    threads = 256
+    blocks = (x.size + threads - 1) // threads
+    x_gpu = cuda.to_device(x)  # copy in
+    out_gpu = cuda.device_array_like(x_gpu)
+    density[blocks, threads](x_gpu, out_gpu)
+    return float(out_gpu.copy_to_host().sum())  # copy out, sum on the CPU
+
+
+# --8<-- [end:kernel]
+
+
+def kernel_on_device(data) -> float:
+    x_gpu, out_gpu = data
+    threads = 256
+    density[(x_gpu.size + threads - 1) // threads, threads](x_gpu, out_gpu)
+    cuda.synchronize()  # a kernel launch returns at once: wait for it, or time nothing
+    import cupy  # the sum on the GPU too, through CuPy's view of the same memory
+
+    return float(cupy.asarray(out_gpu).sum())
+
+
+class OnDevice:
+    """The values as a NumPy array, and already copied to the GPU (untimed) when one is here."""
+
+    def __init__(self, count: int):
+        self.host = values(count)
+        self.cupy = self.numba = None
+
+    def on_gpu(self):
+        import cupy
+
+        if self.cupy is None:
+            self.cupy = cupy.asarray(self.host)
+            self.numba = (cuda.to_device(self.host), cuda.device_array(self.host.size))
+        return self
+
+
+class Sizes:
+    def __init__(self, small: int, medium: int, large: int):
+        self.data = {"small": small, "medium": medium, "large": large}
+        self.made = {}
+
+    def of(self, name: str) -> OnDevice:
+        if name not in self.made:
+            self.made[name] = OnDevice(self.data[name])
+        return self.made[name]
+
+
+def workload(small: int = 10_000, medium: int = 1_000_000, large: int = 100_000_000) -> Sizes:
+    return Sizes(small, medium, large)
+
+
+GPU = ["gpu", "module:cupy", "module:numba_cuda"]
+
+
+def rows(size: str) -> dict:
+    return {
+        "NumPy": lambda s: with_numpy(s.of(size).host),
+        "CuPy, data already on the GPU": {
+            "run": lambda s: cupy_on_device(s.of(size).on_gpu().cupy),
+            "requires": GPU,
+        },
+        "CuPy, with the copies in and out": {
+            "run": lambda s: cupy_with_copies(s.of(size).host),
+            "requires": GPU,
+        },
+        "Numba kernel, data already on the GPU": {
+            "run": lambda s: kernel_on_device(s.of(size).on_gpu().numba),
+            "requires": GPU,
+        },
+        "Numba kernel, with the copies in and out": {
+            "run": lambda s: kernel_with_copies(s.of(size).host),
+            "requires": GPU,
+        },
+    }
+
+
+SIZES = {
+    "smoke": {"small": 1_000, "medium": 10_000, "large": 100_000},
+    "quick": {"small": 10_000, "medium": 1_000_000, "large": 10_000_000},
+    "full": {"small": 10_000, "medium": 1_000_000, "large": 100_000_000},
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
+    parser.add_argument("--count", type=int, help="values in one array, instead of the three sizes")
+    parser.add_argument("--device", choices=["auto", "cpu"], default="auto")
+    args = parser.parse_args()
+    counts = [args.count] if args.count else list(SIZES[args.size].values())
+    xp = array_module(prefer_gpu=args.device == "auto")
+    simulated = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+    kernel = "on the GPU" if xp is not np else "simulated" if simulated else "not run (no GPU)"
+    print(f"array module: {xp.__name__}; Numba kernel: {kernel}")
+    for count in counts:
+        x = values(count)
+        start = time.perf_counter()
+        expected = with_numpy(x)
+        print(
+            f"{count:>11,} values  NumPy  {time.perf_counter() - start:8.4f} s  sum {expected:.6f}"
+        )
+        if xp is not np:
+            start = time.perf_counter()
+            got = cupy_with_copies(x)
+            print(f"{'':>18} CuPy   {time.perf_counter() - start:8.4f} s  sum {got:.6f}")
+            assert math.isclose(got, expected, rel_tol=1e-9)
+        if xp is not np or simulated:
+            start = time.perf_counter()
+            got = kernel_with_copies(x)
+            print(f"{'':>18} kernel {time.perf_counter() - start:8.4f} s  sum {got:.6f}")
+            assert math.isclose(got, expected, rel_tol=1e-9), f"kernel gave {got}"
+
+
+# What the harness measures (``python -m harness measure``); running this script needs none of it.
+BENCHMARK = {
+    "workload": workload,
+    "sizes": SIZES,
+    "variants": {f"{size} array": rows(size) for size in ("small", "medium", "large")},
+    "rel_tol": 1e-9,  # the GPU adds the densities in another order
+}
+
+if __name__ == "__main__":
+    main()
