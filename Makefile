@@ -20,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install measure bench bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
+.PHONY: help install measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -54,6 +54,17 @@ measure-free-threaded: install ## Measure the GIL example with PYTHON_FT (defaul
 	$(FT_VENV)/bin/python -m pip install --quiet -r $(FT_VENV)/requirements.txt
 	$(PY) -m harness --out generated/free-threaded measure --profile quick --python $(FT_VENV)/bin/python cpu/gil
 	$(PY) -m harness --out generated/free-threaded render
+
+# The publishing workflow measures the examples in shards, on several machines at
+# once (SHARD=2/4 is the second of four), and merges their results into one file.
+SHARD ?= 1/1
+
+bench-shard: install ## Measure one shard of the examples with the full profile (SHARD=2/4)
+	$(PY) -m harness measure --profile full --shard $(SHARD)
+
+merge-shards: install ## Merge shards' results (generated/shards/*/results.json) into the site's, and render
+	for results in generated/shards/*/results.json; do $(PY) -m harness merge "$$results"; done
+	$(PY) -m harness render
 
 # On a machine with an NVIDIA GPU (CUDA 12): CuPy and numba-cuda are an optional
 # dependency group, installed here only. `merge-gpu` adds these results to the

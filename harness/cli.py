@@ -21,6 +21,17 @@ from harness.run import PROFILES, measure_all
 GENERATED = Path(os.environ.get("SITE_GENERATED", ROOT / "generated"))
 
 
+def shard(text: str) -> tuple[int, int]:
+    """ "2/4" -> (2, 4): the second of four shards."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, such as 2/4") from None
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"shard {text}: I must be between 1 and N")
+    return index, count
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
     parser.add_argument(
@@ -48,6 +59,12 @@ def main(argv=None) -> int:
         "--python",
         help="run the examples with this interpreter (say a free-threaded python3.14t "
         "with the examples' libraries installed) instead of the harness's own",
+    )
+    measure.add_argument(
+        "--shard",
+        type=shard,
+        help="I/N: measure every N-th example from the I-th (1-based), so that N machines "
+        "share the examples (merge their results with `merge`)",
     )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
     serving = commands.add_parser(
@@ -93,6 +110,9 @@ def main(argv=None) -> int:
         console.print(f"Merged {', '.join(copied)} from {args.other} into {results_path}")
         return 0
     examples = discover(args.examples, only=args.only)
+    if getattr(args, "shard", None):
+        index, count = args.shard
+        examples = examples[index - 1 :: count]
     if not examples:
         console.print(f"[red]No example in {args.examples} matches {args.only}")
         return 2

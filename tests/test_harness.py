@@ -526,3 +526,21 @@ def test_merge_copies_another_machines_results_and_names_a_missing_one(tmp_path)
     assert set(merged) == {"io/threads", "gpu/gpu_arrays"}  # nothing of ours lost
     missing = harness("--out", tmp_path, "merge", tmp_path / "gpu" / "results.json", "jit/")
     assert missing.returncode == 2 and "has no results for jit/" in missing.stderr
+
+
+def test_shards_share_the_examples_between_machines_without_overlap(fixture_examples, tmp_path):
+    def measured_by(shard):
+        out = tmp_path / shard.replace("/", "-")
+        run = harness(
+            "--examples", fixture_examples, "--out", out, "measure", "--profile", "smoke",
+            "--shard", shard, "good", "disagrees",
+        )  # fmt: skip
+        saved = out / "results.json"
+        return run, set(results.load(saved)["examples"]) if saved.exists() else set()
+
+    (first, first_ids), (second, second_ids) = measured_by("1/2"), measured_by("2/2")
+    # Sorted by id, "disagrees" is the first shard's (it fails), "good" the second's.
+    assert first.returncode == 1 and "disagrees" in first.stderr and not first_ids
+    assert second.returncode == 0 and second_ids == {"good"}
+    bad = harness("--examples", fixture_examples, "measure", "--shard", "3/2")
+    assert bad.returncode == 2 and "I must be between 1 and N" in bad.stderr
