@@ -17,6 +17,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.pool
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -42,8 +43,10 @@ def start_dask(workers: int):
 def start_ipyparallel(workers: int):
     import ipyparallel as ipp
 
+    before = set(children())
     cluster = ipp.Cluster(n=workers, log_level=40)  # a controller, and `workers` engines
     client = cluster.start_and_connect_sync()
+    started[cluster] = [p for p in children() if p not in before]  # for stop() to wait on
     # Engines import the examples' modules by name, as an engine on another machine would.
     path = str(Path(__file__).parent)
     client[:].execute(f"import sys; sys.path.insert(0, {path!r})", block=True)
@@ -70,10 +73,35 @@ def stop(cluster, client) -> None:
     elif isinstance(client, multiprocessing.pool.Pool):
         client.terminate()
         client.join()
-    else:
+    elif hasattr(cluster, "stop_cluster_sync"):  # IPyParallel
+        ours = started.pop(cluster, [])
         client.close()
-        # IPyParallel's cluster stops with stop_cluster_sync; Dask's with close.
-        (getattr(cluster, "stop_cluster_sync", None) or cluster.close)()
+        cluster.stop_cluster_sync()
+        # Each engine has a nanny process that exits in its own time: wait for them all
+        # (one that has exited but is not reaped yet, a zombie, counts as gone).
+        deadline = time.monotonic() + 60
+        while any(running(p) for p in ours) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    else:  # Dask: close() waits for its workers to exit
+        client.close()
+        cluster.close()
+
+
+def running(process) -> bool:
+    try:
+        return process.status() != "zombie"
+    except Exception:  # gone
+        return False
+
+
+# The processes each IPyParallel cluster started: its controller, engines and nannies.
+started: dict = {}
+
+
+def children() -> list:
+    import psutil  # a dependency of IPyParallel's
+
+    return psutil.Process().children(recursive=True)
 
 
 def started_for_each_call(start, run, workers: int):
