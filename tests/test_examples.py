@@ -23,12 +23,15 @@ ARGUMENTS = {
     "cpu/cores.py": [],
     "parallel/tweets_data.py": ["--count", "20"],
     "dataframes/transactions.py": ["--rows", "3"],
+    # Dask and IPyParallel start clusters of their own: the harness's smoke run covers them.
+    "parallel/engines.py": ["--size", "smoke", "--engine", "joblib"],
     "parallel/tweets_analysis.py": ["--count", "40"],
-    "parallel/running.py": [],
     # Every engine's behaviour is its own test (test_curriculum_examples.py); here, the fix.
     "parallel/faults.py": ["--show", "resubmit"],
 }
 SKIP = {
+    "parallel/running.py": "starts and stops a Dask and an IPyParallel cluster, as tweets.py "
+    "and engines.py do in their own tests",
     "io/weather_server.py": "a server that runs until stopped: tests/test_weather_server.py "
     "starts it and talks to it",
 }
@@ -39,7 +42,7 @@ START_METHODS = {
     "cpu/amdahl.py": [],
     "cpu/gustafson.py": [],
     "cpu/image_pipeline.py": [],
-    "parallel/tweets.py": [],
+    "parallel/tweets.py": ["--without-dask"],  # Dask starts its workers its own way
     "parallel/sharing.py": [],
     "parallel/faults.py": ["--show", "resubmit", "--show", "executor"],
     # The standard library's pools and joblib are what the start method changes.

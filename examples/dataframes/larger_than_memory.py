@@ -7,8 +7,8 @@
 # ///
 """A file larger than the memory you can spare: the same sum read whole, in chunks, or streamed.
 
-Revenue and number of sales per product category, from a CSV of sales (two
-gigabytes at full size) and from the same data as Parquet. pandas reads the
+Revenue and number of sales per product category, from a CSV of sales (twenty
+million rows at full size, well over a gigabyte) and from the same data as Parquet. pandas reads the
 whole file, or only the columns it needs, or chunks of it; PyArrow datasets,
 Polars (streaming), DuckDB and Dask read it piece by piece. The table puts
 peak memory beside the time; ``--show files`` prints the files' sizes.

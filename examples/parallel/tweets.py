@@ -140,6 +140,7 @@ def main():
     parser.add_argument("--count", type=int, help="how many generated tweets")
     parser.add_argument("--csv", help="analyse this CSV (company, date, text) instead")
     parser.add_argument("--workers", type=int, default=usable_cores())
+    parser.add_argument("--without-dask", action="store_true", help="skip the Dask run")
     parser.add_argument(
         "--start-method",
         choices=multiprocessing.get_all_start_methods(),
@@ -158,10 +159,11 @@ def main():
         "processes, chunks of 500 tweets": partial(
             with_processes, split=in_chunks, workers=args.workers
         ),
-        "Dask LocalCluster, started and stopped": started_for_each_call(
-            start_dask, with_dask, args.workers
-        ),
     }
+    if not args.without_dask:
+        runs["Dask LocalCluster, started and stopped"] = started_for_each_call(
+            start_dask, with_dask, args.workers
+        )
     results = {}
     for name, run in runs.items():
         start = time.perf_counter()
