@@ -132,8 +132,10 @@ def check(benchmark) -> None:
         check_requires(benchmark["requires"], "BENCHMARK['requires']")
     if "scaling" in benchmark:
         check_scaling(benchmark["scaling"])
-    crossover = benchmark.get("crossover", 0.5)
-    if isinstance(crossover, bool) or not isinstance(crossover, int | float) or not crossover > 0:
+    crossover = benchmark.get("crossover")
+    if "crossover" in benchmark and (
+        isinstance(crossover, bool) or not isinstance(crossover, int | float) or crossover <= 0
+    ):
         raise BenchmarkError(
             f"BENCHMARK['crossover'] must be a positive number ({KEYS['crossover']}), "
             f"not {crossover!r}"

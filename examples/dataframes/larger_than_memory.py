@@ -33,6 +33,16 @@ def totals_from(category, count, revenue) -> dict[str, tuple[int, float]]:
     return dict(sorted((str(c), (int(n), float(r))) for c, n, r in rows))
 
 
+def add_to(totals: dict, category, sales: int, revenue: float) -> None:
+    """Running totals for the readers that go piece by piece: category -> (sales, revenue)."""
+    old_sales, old_revenue = totals.get(category, (0, 0.0))
+    totals[category] = (old_sales + sales, old_revenue + revenue)
+
+
+def sorted_totals(totals: dict) -> dict[str, tuple[int, float]]:
+    return totals_from(totals, *zip(*totals.values(), strict=True))
+
+
 # --8<-- [start:pandas]
 def pandas_whole_file(path: str) -> dict:
     import pandas as pd
@@ -59,12 +69,11 @@ def pandas_chunks(path: str) -> dict:
     """chunksize: an iterator of DataFrames; keep running totals, drop each chunk."""
     import pandas as pd
 
-    count, revenue = {}, {}
+    totals = {}
     for chunk in pd.read_csv(path, usecols=COLUMNS, chunksize=CHUNK_ROWS):
-        for category, (n, r) in pandas_totals(chunk).items():
-            count[category] = count.get(category, 0) + n
-            revenue[category] = revenue.get(category, 0.0) + r
-    return totals_from(list(count), list(count.values()), list(revenue.values()))
+        for category, (sales, revenue) in pandas_totals(chunk).items():
+            add_to(totals, category, sales, revenue)
+    return sorted_totals(totals)
 
 
 # --8<-- [end:pandas]
@@ -78,7 +87,7 @@ def pyarrow_batches(path: str) -> dict:
     import pyarrow.dataset as ds
 
     dataset = ds.dataset(path, format="csv" if path.endswith(".csv") else "parquet")
-    count, revenue = {}, {}
+    totals = {}
     for batch in dataset.to_batches(columns=COLUMNS):
         amount = pc.multiply(
             pc.multiply(batch["quantity"], batch["unit_price"]),
@@ -87,10 +96,9 @@ def pyarrow_batches(path: str) -> dict:
         table = pa.table({"category": batch["category"], "amount": amount})
         summed = table.group_by("category").aggregate([("amount", "count"), ("amount", "sum")])
         columns = ("category", "amount_count", "amount_sum")
-        for category, n, r in zip(*(summed[c].to_pylist() for c in columns), strict=True):
-            count[category] = count.get(category, 0) + n
-            revenue[category] = revenue.get(category, 0.0) + r
-    return totals_from(list(count), list(count.values()), list(revenue.values()))
+        for category, sales, revenue in zip(*(summed[c].to_pylist() for c in columns), strict=True):
+            add_to(totals, category, sales, revenue)
+    return sorted_totals(totals)
 
 
 # --8<-- [end:pyarrow]

@@ -68,7 +68,9 @@ def cupy_with_copies(x: np.ndarray) -> float:
 
 def cupy_on_device(x_gpu) -> float:
     """The data already on the GPU, only the sum comes back."""
-    return density_sum(x_gpu, __import__("cupy"))
+    import cupy
+
+    return density_sum(x_gpu, cupy)
 
 
 # --8<-- [end:cupy]

@@ -28,14 +28,10 @@ from multiprocessing import shared_memory
 from pathlib import Path
 
 import numpy as np
+from running import usable_cores
 
 TASKS = 8
 THRESHOLDS = np.linspace(-2.0, 2.0, TASKS).tolist()
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (``examples/cpu/cores.py`` explains)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 # --8<-- [start:task]

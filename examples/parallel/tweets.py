@@ -115,7 +115,6 @@ def with_dask(tweets: Tweets, client) -> dict:
 # --8<-- [start:ipyparallel]
 def with_ipyparallel(tweets: Tweets, client) -> dict:
     """A load-balanced view hands each task to whichever engine is free."""
-    client[:].apply_sync(init_worker)  # the models, once per engine (a no-op once loaded)
     view = client.load_balanced_view()
     return report(view.map_sync(summarise_task, in_chunks(tweets)))
 
