@@ -75,6 +75,7 @@ class ExampleRecord(TypedDict):
     cpu_time: bool
     cost: bool
     memory: NotRequired[bool]  # peak memory in the page's table (absent in older records)
+    input_bytes: NotRequired[dict[str, int] | None]  # name -> size of each file the variants read
     crossover: NotRequired[float | None]  # an efficiency: the first group each variant reaches it
     scaling: Scaling | None
     transcripts: dict[str, Transcript]

@@ -297,6 +297,7 @@ def measure_example(
         "cpu_time": described["cpu_time"],
         "cost": described["cost"],
         "memory": described["memory"],
+        "input_bytes": described["input_bytes"],
         "crossover": described["crossover"],
         "scaling": described["scaling"],
         "transcripts": transcripts,

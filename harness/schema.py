@@ -18,7 +18,7 @@ The table (see CONTRIBUTING.md)::
         },
         "sizes": {"smoke": {...}, "quick": {...}, "full": {...}},
         # optional: requires, efficiency, bound, work, rel_tol, scaling,
-        # same_result, cpu_time, cost, memory, crossover, transcripts
+        # same_result, cpu_time, cost, memory, input_bytes, crossover, transcripts
     }
 """
 
@@ -44,6 +44,7 @@ KEYS = {
     "cpu_time": "False when a variant's workers outlive its timed call",
     "cost": "True adds CPU-seconds and the price of the run on a rented machine",
     "memory": "True shows peak memory in the page's table, not only in the full one",
+    "input_bytes": "f(size) -> {name: bytes}: the files the variants read, shown under the table",
     "crossover": "an efficiency, such as 0.9: the first group in which each variant reaches it",
     "transcripts": "title -> arguments to run the script with",
 }
@@ -125,7 +126,7 @@ def check(benchmark) -> None:
         raise BenchmarkError("BENCHMARK['workload'] must be a function")
     check_sizes(benchmark["sizes"])
     check_variants(benchmark["variants"])
-    for key in ("bound", "work"):
+    for key in ("bound", "work", "input_bytes"):
         if key in benchmark and not callable(benchmark[key]):
             raise BenchmarkError(f"BENCHMARK[{key!r}] must be a function ({KEYS[key]})")
     if "requires" in benchmark:
@@ -149,6 +150,22 @@ def check(benchmark) -> None:
             "BENCHMARK['transcripts'] must map a title to a list of arguments, "
             'such as {"cprofile": ["--show", "cprofile"]}'
         )
+
+
+def input_bytes(benchmark, size: dict) -> dict[str, int] | None:
+    """The sizes of the files the variants read (``BENCHMARK["input_bytes"]``), or None."""
+    if "input_bytes" not in benchmark:
+        return None
+    found = benchmark["input_bytes"](size)
+    if not isinstance(found, Mapping) or not all(
+        isinstance(name, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
+        for name, n in found.items()
+    ):
+        raise BenchmarkError(
+            "BENCHMARK['input_bytes'] must return a dict of names to sizes in bytes, "
+            f'such as {{"CSV": os.path.getsize(path)}}, not {found!r}'
+        )
+    return dict(found)
 
 
 def nonempty_mapping(value, what: str) -> Mapping:

@@ -29,6 +29,8 @@ def memory(nbytes: int) -> str:
         return "–"
     if nbytes >= 2**30:
         return f"{nbytes / 2**30:.2f}{NBSP}GiB"
+    if nbytes < 2**20:  # a small test file
+        return f"{nbytes / 2**10:.0f}{NBSP}KiB"
     return f"{nbytes / 2**20:.0f}{NBSP}MiB"
 
 
@@ -321,6 +323,18 @@ def crossover_line(record: dict) -> str:
     )
 
 
+def input_line(record: dict) -> str:
+    """The sizes of the files the variants read, for peak memory to be read against."""
+    sizes = record.get("input_bytes")
+    if not sizes:
+        return ""
+    return (
+        "\n\n**Files read:** "
+        + "; ".join(f"{name}, {memory(n)}" for name, n in sizes.items())
+        + "."
+    )
+
+
 def render_table(record: dict) -> str:
     """The table a page includes: the main columns, then every column on demand, then where.
 
@@ -336,6 +350,7 @@ def render_table(record: dict) -> str:
         columns = [dataclasses.replace(c, main=True) if c is MEMORY else c for c in columns]
     return (
         markdown_table(record, [c for c in columns if c.main])
+        + input_line(record)
         + crossover_line(record)
         + '\n\n??? note "All columns: runs, peak memory and more"\n\n'
         + markdown_table(record, columns, indent="    ")

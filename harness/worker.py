@@ -253,6 +253,7 @@ def describe(job: dict) -> dict:
         "cpu_time": bool(benchmark.get("cpu_time", True)),
         "cost": bool(benchmark.get("cost", False)),
         "memory": bool(benchmark.get("memory", False)),
+        "input_bytes": schema.input_bytes(benchmark, size),
         "crossover": benchmark.get("crossover"),
         "same_result": bool(benchmark.get("same_result", True)),
         "transcripts": {t: list(args) for t, args in benchmark.get("transcripts", {}).items()},

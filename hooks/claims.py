@@ -19,12 +19,19 @@ Checks, each about variants of one example (names as in its table):
 - ``"A" faster than "B"``: A's median below B's;
 - ``"A" peak memory at most X × "B"``: A's peak memory at most X times B's (the
   tables that show peak memory: memory is not held to the timing noise band);
+- ``"A" peak memory at most X × file "F"``: at most X times the size of the
+  file F that the variants read (``BENCHMARK["input_bytes"]``);
 - ``"A" within noise of "B"``: the two medians no further apart than the noise;
 - ``"A" fastest``: the lowest median of its group.
 
 A claim fails only where the table contradicts it beyond the run's noise band
 (the footer of every table states it): a threshold missed, or an order
 reversed, by more than the machine alone could explain.
+
+A claim that only the full size can bear out (a streaming reader against
+the size of a file large enough) says so: ``{claim example at full size: …}``.
+Against a smaller profile's table its sentence is shown with a note that it
+was not checked there.
 
 In a name, ``*`` stands for what differs between machines, such as the core
 count in "pure Python: * threads".
@@ -44,13 +51,17 @@ sys.path.insert(0, str(ROOT))
 from harness import derived  # noqa: E402
 
 CLAIM = re.compile(
-    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.-]+): (?P<check>[^}]+)\}", re.S
+    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.-]+)"
+    r"(?: at (?P<profile>smoke|quick|full) size)?: (?P<check>[^}]+)\}",
+    re.S,
 )
+PROFILES = ["smoke", "quick", "full"]  # from least to most thorough, as in harness.run
 NAME = r'"([^"]+)"'
 CHECKS = [
     (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+)"), "speedup"),
     (re.compile(rf"{NAME} efficiency at least ([\d.]+)"), "efficiency"),
     (re.compile(rf"{NAME} peak memory at most ([\d.]+) × {NAME}"), "memory"),
+    (re.compile(rf"{NAME} peak memory at most ([\d.]+) × file {NAME}"), "file"),
     (re.compile(rf"{NAME} faster than {NAME}"), "faster"),
     (re.compile(rf"{NAME} within noise of {NAME}"), "within"),
     (re.compile(rf"{NAME} fastest"), "fastest"),
@@ -80,6 +91,15 @@ def row(record: dict, name: str) -> dict:
     if not derived.measured(found):
         raise ClaimError(f"{name!r} was not measured here ({'; '.join(found['missing'])})")
     return found
+
+
+def file_size(record: dict, name: str) -> int:
+    """The size of a file the example's variants read, by the name its record gives it."""
+    sizes = record.get("input_bytes") or {}
+    if name not in sizes:
+        known = ", ".join(map(repr, sizes)) or "none: the example sets no BENCHMARK['input_bytes']"
+        raise ClaimError(f"{record['id']} records no file {name!r} (files: {known})")
+    return sizes[name]
 
 
 def at_least(value: float, limit: float, band: float) -> bool:
@@ -130,6 +150,14 @@ def evaluate(record: dict, check: str) -> tuple[bool, str, str]:
                 f"{match[1]!r} at most {limit:g}× the peak memory of {match[3]!r}",
                 f"{ratio:.2f}×",
             )
+        if kind == "file":
+            limit, size = float(match[2]), file_size(record, match[3])
+            ratio = a["peak_rss"] / size
+            return (
+                ratio <= limit,
+                f"{match[1]!r} at most {limit:g}× the size of the file {match[3]!r}",
+                f"{ratio:.2f}×",
+            )
         if kind == "fastest":
             rivals = [
                 v
@@ -152,6 +180,10 @@ def evaluate(record: dict, check: str) -> tuple[bool, str, str]:
     raise ClaimError(f"cannot read the claim {check!r} (see hooks/claims.py for the forms)")
 
 
+def rank(record: dict) -> int:
+    return PROFILES.index(record["profile"]) if record["profile"] in PROFILES else -1
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     examples = results()
     serving = bool(os.environ.get("SITE_PLACEHOLDERS"))  # set by `make serve`
@@ -170,6 +202,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             holds, expected, measured = evaluate(record, check)
         except ClaimError as error:
             raise PluginError(f"{where}: {error}") from None
+        wanted = match["profile"]
+        if wanted and rank(record) < PROFILES.index(wanted):
+            return (
+                f"{sentence} <small>(said of the {wanted} size; not checked against this "
+                f"{record['profile']} profile's table)</small>"
+            )
         if holds:
             return sentence
         if not serving:

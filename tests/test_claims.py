@@ -66,6 +66,34 @@ def test_a_memory_claim_compares_peak_memory_without_the_timing_noise():
     assert not held and measured == "0.25×"  # a 10 % noise band does not excuse memory
 
 
+STREAMING = record(
+    [
+        variant("pandas", 2.0, peak_rss=4 * 2**30),
+        variant("streaming", 1.0, baseline="pandas", peak_rss=2**30),
+    ],
+    id="files",
+    profile="full",
+    input_bytes={"CSV": 3 * 2**30},
+)
+
+
+def test_a_memory_claim_can_compare_peak_memory_with_the_size_of_a_file_read():
+    held, expected, measured = claims.evaluate(
+        STREAMING, '"streaming" peak memory at most 0.25 × file "CSV"'
+    )
+    assert not held and measured == "0.33×"
+    assert expected == "'streaming' at most 0.25× the size of the file 'CSV'"
+    assert claims.evaluate(STREAMING, '"streaming" peak memory at most 0.4 × file "CSV"')[0]
+    assert not claims.evaluate(STREAMING, '"pandas" peak memory at most 1 × file "CSV"')[0]
+
+
+def test_a_claim_about_a_file_the_record_does_not_know_names_the_files_it_has():
+    with pytest.raises(claims.ClaimError, match=r"files records no file 'TSV' \(files: 'CSV'\)"):
+        claims.evaluate(STREAMING, '"streaming" peak memory at most 0.25 × file "TSV"')
+    with pytest.raises(claims.ClaimError, match="sets no BENCHMARK\\['input_bytes'\\]"):
+        claims.evaluate(GIL, '"pure Python: one thread" peak memory at most 1 × file "CSV"')
+
+
 def test_a_claim_about_a_variant_that_is_not_there_says_which_exist():
     with pytest.raises(claims.ClaimError, match="must name one variant of cpu/gil"):
         claims.evaluate(GIL, '"pure Python: * fibres" speedup at least 2')
@@ -112,3 +140,38 @@ def test_a_failed_claim_shows_a_note_instead_of_the_sentence_while_serving(tmp_p
     page = (tmp_path / "site" / "index.html").read_text()
     assert "Not on the machine that measured this page" in page
     assert "measured 0.98×" not in page and "the table shows 0.98× (noise ±10 %)" in page
+
+
+FULL_SIZE_PAGE = (
+    "# Page\n\n"
+    '[[Streaming needs little.]]{claim files at full size: "streaming" '
+    'peak memory at most {limit} × file "CSV"}\n'
+)
+
+
+def site_with_full_size_claim(tmp_path, profile: str, limit: float):
+    generated = tmp_path / "generated"
+    generated.mkdir(parents=True)
+    examples = {"files": {**STREAMING, "profile": profile}}
+    (generated / "results.json").write_text(json.dumps({"schema": 2, "examples": examples}))
+    return page_config(tmp_path, FULL_SIZE_PAGE.replace("{limit}", str(limit))), generated
+
+
+def test_a_full_size_claim_is_shown_unchecked_with_a_note_against_a_quick_table(tmp_path):
+    config, generated = site_with_full_size_claim(tmp_path, "quick", 0.25)
+    run = build(config, tmp_path / "site", generated)
+    assert run.returncode == 0, run.stderr  # 0.33× would fail a full-size table
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert "Streaming needs little. <small>(said of the full size; not checked against " in page
+    assert "this quick profile&rsquo;s table)" in page or "this quick profile's table)" in page
+
+
+def test_a_full_size_claim_is_checked_against_a_full_table(tmp_path):
+    config, generated = site_with_full_size_claim(tmp_path, "full", 0.25)
+    run = build(config, tmp_path / "site", generated)
+    assert run.returncode != 0
+    assert "expected 'streaming' at most 0.25× the size of the file 'CSV'; measured 0.33×" in (
+        run.stderr
+    )
+    config, generated = site_with_full_size_claim(tmp_path / "holds", "full", 0.4)
+    assert build(config, tmp_path / "holds" / "site", generated).returncode == 0

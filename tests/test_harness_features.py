@@ -420,3 +420,56 @@ def test_cpu_time_of_a_call_of_a_few_milliseconds_is_measured_not_rounded_to_zer
     # processes took from it. Counted in 10 ms ticks, a call of a few milliseconds
     # would show 0 or 10 ms: a ratio of 0, or about 2.
     assert 0.2 * wall <= cpu <= 1.05 * wall, (wall, cpu)
+
+
+READS_A_FILE = '''
+"""Variants that read a file: the harness records its size for peak memory to be read against."""
+import os
+import tempfile
+
+PATH = os.path.join(tempfile.gettempdir(), f"harness-reads-a-file-{os.getuid()}.txt")
+
+
+def workload(lines):
+    with open(PATH, "w") as file:
+        file.write("12345\\n" * lines)
+    return PATH
+
+
+def total(path):
+    with open(path) as file:
+        return sum(int(line) for line in file)
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"sum the lines": total},
+    "sizes": {"smoke": {"lines": 350_000}},
+    "memory": True,
+    "input_bytes": lambda size: {"numbers": os.path.getsize(workload(**size))},
+}
+'''
+
+
+def test_the_size_of_a_file_the_variants_read_is_recorded_and_shown_under_the_table(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    write_example(examples, "reads", READS_A_FILE)
+    run = measure(examples, tmp_path, "reads")
+    assert run.returncode == 0, run.stderr
+    record = results.load(tmp_path / "results.json")["examples"]["reads"]
+    assert record["input_bytes"] == {"numbers": 6 * 350_000}  # 2.0 MiB
+    harness("--out", tmp_path, "render")
+    table = (tmp_path / "tables" / "reads.md").read_text().replace("\u00a0", " ")
+    assert "**Files read:** numbers, 2 MiB." in table
+
+
+def test_input_bytes_that_are_not_sizes_get_a_sentence_naming_the_key(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    source = READS_A_FILE.replace('{"numbers": os.path.getsize(workload(**size))}', '"1 MB"')
+    write_example(examples, "reads", source)
+    run = measure(examples, tmp_path, "reads")
+    assert run.returncode == 1
+    assert "BENCHMARK['input_bytes'] must return a dict of names to sizes in bytes" in run.stderr
+    assert "Traceback" not in run.stderr
