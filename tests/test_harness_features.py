@@ -298,14 +298,16 @@ BENCHMARK = {
 '''
 
 
-def write_example(folder: Path, name: str, source: str) -> None:
+def example_folder(tmp_path: Path, name: str, source: str) -> Path:
+    """A folder of examples holding one, ``name``.py, for the harness to measure."""
+    folder = tmp_path / "examples"
+    folder.mkdir()
     (folder / f"{name}.py").write_text(textwrap.dedent(source))
+    return folder
 
 
 def test_a_variant_whose_requirement_is_unmet_is_listed_with_the_reason(tmp_path):
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    write_example(examples, "needs", NEEDS)
+    examples = example_folder(tmp_path, "needs", NEEDS)
     run = measure(examples, tmp_path, "needs")
     assert run.returncode == 0, run.stderr
     assert "from the future: not measured here, needs Python 99.0 or later" in run.stderr
@@ -330,10 +332,8 @@ def test_a_variant_whose_requirement_is_unmet_is_listed_with_the_reason(tmp_path
     ],
 )
 def test_a_malformed_variant_is_named_with_the_fix(tmp_path, declaration, message):
-    examples = tmp_path / "examples"
-    examples.mkdir()
     source = NEEDS.replace('{"run": plain, "requires": ["python>=99.0"]}', declaration)
-    write_example(examples, "needs", source.replace('"from the future"', '"two"'))
+    examples = example_folder(tmp_path, "needs", source.replace('"from the future"', '"two"'))
     run = measure(examples, tmp_path, "needs")
     assert run.returncode == 1
     assert message in run.stderr and "Traceback" not in run.stderr
@@ -378,9 +378,7 @@ BENCHMARK = {
 
 
 def test_the_largest_difference_accepted_within_rel_tol_is_reported_and_kept(tmp_path):
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    write_example(examples, "floats", FLOATS)
+    examples = example_folder(tmp_path, "floats", FLOATS)
     run = measure(examples, tmp_path, "floats")
     assert run.returncode == 0, run.stderr
     row = results.load(tmp_path / "results.json")["examples"]["floats"]["variants"][1]
@@ -389,9 +387,9 @@ def test_the_largest_difference_accepted_within_rel_tol_is_reported_and_kept(tmp
 
 
 def test_a_result_beyond_rel_tol_names_the_difference_and_how_to_set_it(tmp_path):
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    write_example(examples, "floats", FLOATS.replace('"backwards": backwards', '"off": off'))
+    examples = example_folder(
+        tmp_path, "floats", FLOATS.replace('"backwards": backwards', '"off": off')
+    )
     run = measure(examples, tmp_path, "floats")
     assert run.returncode == 1
     assert "a relative difference of 0.001, beyond rel_tol = 1e-09" in run.stderr
@@ -400,10 +398,8 @@ def test_a_result_beyond_rel_tol_names_the_difference_and_how_to_set_it(tmp_path
 
 def test_cpu_time_of_a_call_of_a_few_milliseconds_is_measured_not_rounded_to_zero(tmp_path):
     """os.times() counts 10 ms ticks: it gave 0 ms of CPU for a 4.6 ms CPU-bound call."""
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    write_example(
-        examples,
+    examples = example_folder(
+        tmp_path,
         "floats",
         FLOATS.replace('"backwards": backwards', '"busy": busy').replace(
             '"sizes": {"smoke": {"n": 10_000}}',
@@ -452,9 +448,7 @@ BENCHMARK = {
 
 
 def test_the_size_of_a_file_the_variants_read_is_recorded_and_shown_under_the_table(tmp_path):
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    write_example(examples, "reads", READS_A_FILE)
+    examples = example_folder(tmp_path, "reads", READS_A_FILE)
     run = measure(examples, tmp_path, "reads")
     assert run.returncode == 0, run.stderr
     record = results.load(tmp_path / "results.json")["examples"]["reads"]
@@ -465,10 +459,8 @@ def test_the_size_of_a_file_the_variants_read_is_recorded_and_shown_under_the_ta
 
 
 def test_input_bytes_that_are_not_sizes_get_a_sentence_naming_the_key(tmp_path):
-    examples = tmp_path / "examples"
-    examples.mkdir()
     source = READS_A_FILE.replace('{"numbers": os.path.getsize(workload(**size))}', '"1 MB"')
-    write_example(examples, "reads", source)
+    examples = example_folder(tmp_path, "reads", source)
     run = measure(examples, tmp_path, "reads")
     assert run.returncode == 1
     assert "BENCHMARK['input_bytes'] must return a dict of names to sizes in bytes" in run.stderr
