@@ -94,7 +94,11 @@ class ExampleFailed(Exception):
 
 
 def describe(example: Example, profile: Profile, python: str, workdir: Path) -> dict:
-    """Ask a fresh interpreter for the example's variants and its size for this profile."""
+    """Ask a fresh interpreter for the example's variants and its size for this profile.
+
+    It may make the workload's files (``input_bytes`` gives their sizes): a full-size
+    file takes minutes to generate the first time, so it gets a variant's time limit.
+    """
     job = {
         "example": str(example.path),
         "size": profile.size,
@@ -102,7 +106,9 @@ def describe(example: Example, profile: Profile, python: str, workdir: Path) -> 
         "out": str(workdir / "describe"),
     }
     try:
-        report, code, stderr, _ = run_worker(["--describe"], job, timeout=120, python=python)
+        report, code, stderr, _ = run_worker(
+            ["--describe"], job, timeout=profile.timeout, python=python
+        )
     except VariantFailed as error:
         raise ExampleFailed(f"while being imported: {error}") from None
     if report is None:

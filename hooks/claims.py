@@ -49,13 +49,13 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from harness import derived  # noqa: E402
+from harness.run import RANK  # noqa: E402  the profiles, from least to most thorough
 
 CLAIM = re.compile(
     r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.-]+)"
     r"(?: at (?P<profile>smoke|quick|full) size)?: (?P<check>[^}]+)\}",
     re.S,
 )
-PROFILES = ["smoke", "quick", "full"]  # from least to most thorough, as in harness.run
 NAME = r'"([^"]+)"'
 CHECKS = [
     (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+)"), "speedup"),
@@ -180,10 +180,6 @@ def evaluate(record: dict, check: str) -> tuple[bool, str, str]:
     raise ClaimError(f"cannot read the claim {check!r} (see hooks/claims.py for the forms)")
 
 
-def rank(record: dict) -> int:
-    return PROFILES.index(record["profile"]) if record["profile"] in PROFILES else -1
-
-
 def on_page_markdown(markdown: str, page, config, files) -> str:
     examples = results()
     serving = bool(os.environ.get("SITE_PLACEHOLDERS"))  # set by `make serve`
@@ -203,7 +199,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         except ClaimError as error:
             raise PluginError(f"{where}: {error}") from None
         wanted = match["profile"]
-        if wanted and rank(record) < PROFILES.index(wanted):
+        if wanted and RANK.get(record["profile"], -1) < RANK[wanted]:
             return (
                 f"{sentence} <small>(said of the {wanted} size; not checked against this "
                 f"{record['profile']} profile's table)</small>"
