@@ -20,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
+.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -82,6 +82,11 @@ render: install ## Render tables and plots from the results file
 
 serve: install ## Serve the site on localhost (HOST=$(HOST)) at once; measure (quick, cached) meanwhile
 	$(PY) -m harness serve --profile quick --dev-addr $(HOST)
+
+smoke-site: install ## Build the whole site strictly in minutes: smoke tables where nothing better is measured
+	$(PY) -m harness measure --profile smoke
+	$(PY) -m harness render
+	.venv/bin/mkdocs build --strict
 
 site: measure ## Build the static site into site/, strictly
 	.venv/bin/mkdocs build --strict

@@ -12,13 +12,10 @@ from rich.console import Console
 
 from harness import results
 from harness.compare import compare
-from harness.discover import EXAMPLES, discover
-from harness.measure import ROOT
-from harness.run import PROFILES, measure_all
-
-# Generated files live outside docs/ so that `mkdocs serve` never watches them
-# being written; pages include them by path (see `snippets` in mkdocs.yml).
-GENERATED = Path(os.environ.get("SITE_GENERATED", ROOT / "generated"))
+from harness.discover import discover
+from harness.paths import EXAMPLES, ROOT, generated
+from harness.profiles import PROFILES
+from harness.run import measure_all
 
 
 def shard(text: str) -> tuple[int, int]:
@@ -32,21 +29,7 @@ def shard(text: str) -> tuple[int, int]:
     return index, count
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=GENERATED,
-        help="folder for results.json, tables/ and plots/ (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--examples",
-        type=Path,
-        default=EXAMPLES,
-        help="folder to find examples in (default: %(default)s)",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_measure(commands) -> None:
     measure = commands.add_parser("measure", help="time every example's variants")
     measure.add_argument("--profile", choices=PROFILES, default="quick")
     measure.add_argument("--force", action="store_true", help="measure even unchanged examples")
@@ -67,6 +50,9 @@ def main(argv=None) -> int:
         "share the examples (merge their results with `merge`)",
     )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
+
+
+def add_others(commands) -> None:
     serving = commands.add_parser(
         "serve",
         help="serve the site at once and measure in the background (what `make serve` runs)",
@@ -84,44 +70,40 @@ def main(argv=None) -> int:
     )
     merging.add_argument("other", type=Path, help="another results.json")
     merging.add_argument("only", nargs="*", help="examples to copy (ids or parts); default: all")
-    args = parser.parse_args(argv)
 
-    # On SIGTERM (CI cancelling a job), unwind like Ctrl-C so that the variant
-    # being measured, which runs in its own session, is killed with its tree.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    console = Console(stderr=True, soft_wrap=True)
+
+def parser() -> argparse.ArgumentParser:
+    made = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
+    made.add_argument(
+        "--out",
+        type=Path,
+        default=generated(),
+        help="folder for results.json, tables/ and plots/ (default: %(default)s)",
+    )
+    made.add_argument(
+        "--examples",
+        type=Path,
+        default=EXAMPLES,
+        help="folder to find examples in (default: %(default)s)",
+    )
+    commands = made.add_subparsers(dest="command", required=True)
+    add_measure(commands)
+    add_others(commands)
+    return made
+
+
+def merge(args, console) -> int:
     results_path = args.out / "results.json"
-    if args.command == "list":
-        for example in discover(args.examples):
-            print(example.id)
-        return 0
-    if args.command == "render":
-        from harness.render import render  # Matplotlib: imported only where plots are drawn
-
-        return render(results_path, args.out, console)
-    if args.command == "compare":
-        return compare(results_path, args.other, console)
-    if args.command == "merge":
-        try:
-            copied = results.merge(results_path, args.other, args.only)
-        except results.ResultsError as error:
-            console.print(f"[red]Cannot merge: {error}")
-            return 2
-        console.print(f"Merged {', '.join(copied)} from {args.other} into {results_path}")
-        return 0
-    examples = discover(args.examples, only=args.only)
-    if getattr(args, "shard", None):
-        index, count = args.shard
-        examples = examples[index - 1 :: count]
-    if not examples:
-        console.print(f"[red]No example in {args.examples} matches {args.only}")
+    try:
+        copied = results.merge(results_path, args.other, args.only)
+    except results.ResultsError as error:
+        console.print(f"[red]Cannot merge: {error}")
         return 2
-    if args.command == "serve":
-        from harness.serve import serve
+    console.print(f"Merged {', '.join(copied)} from {args.other} into {results_path}")
+    return 0
 
-        return serve(
-            examples, PROFILES[args.profile], args.out, args.config, args.dev_addr, console=console
-        )
+
+def measure(args, examples, console) -> int:
     profile = PROFILES[args.profile]
     if args.timeout:
         profile = dataclasses.replace(profile, timeout=args.timeout)
@@ -132,7 +114,46 @@ def main(argv=None) -> int:
             console.print(f"[red]No Python interpreter at {args.python}")
             return 2
         python = os.path.abspath(python)
+    results_path = args.out / "results.json"
     failed = measure_all(
         examples, profile, results_path, args.force, console, python, args.examples
     )
     return 1 if failed else 0
+
+
+def chosen_examples(args) -> list:
+    examples = discover(args.examples, only=args.only)
+    if getattr(args, "shard", None):
+        index, count = args.shard
+        examples = examples[index - 1 :: count]
+    return examples
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    # On SIGTERM (CI cancelling a job), unwind like Ctrl-C so that the variant
+    # being measured, which runs in its own session, is killed with its tree.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    console = Console(stderr=True, soft_wrap=True)
+    if args.command == "list":
+        for example in discover(args.examples):
+            print(example.id)
+        return 0
+    if args.command == "render":
+        from harness.render import render  # Matplotlib: imported only where plots are drawn
+
+        return render(args.out / "results.json", args.out, console)
+    if args.command == "compare":
+        return compare(args.out / "results.json", args.other, console)
+    if args.command == "merge":
+        return merge(args, console)
+    examples = chosen_examples(args)
+    if not examples:
+        console.print(f"[red]No example in {args.examples} matches {args.only}")
+        return 2
+    if args.command == "serve":
+        from harness.serve import serve
+
+        profile = PROFILES[args.profile]
+        return serve(examples, profile, args.out, args.config, args.dev_addr, console=console)
+    return measure(args, examples, console)

@@ -8,14 +8,11 @@ the machine alone moves that much between runs.
 from pathlib import Path
 
 from harness import derived, results
+from harness.records import Record
 
 
-def speedups(record: dict) -> dict[str, float]:
-    return {
-        v["name"]: derived.speedup(v, derived.baseline_of(v, record))
-        for v in record["variants"]
-        if derived.measured(v)
-    }
+def speedups(record: Record) -> dict[str, float]:
+    return {v.name: derived.speedup(record, v) for v in record.timed()}
 
 
 def compare(results_path: Path, other_path: Path, console) -> int:
@@ -26,8 +23,8 @@ def compare(results_path: Path, other_path: Path, console) -> int:
         console.print(f"[red]Cannot compare: {error}")
         return 2
     worst, beyond = 0.0, 0
-    for example_id in sorted(ours["examples"].keys() & theirs["examples"].keys()):
-        a_record, b_record = ours["examples"][example_id], theirs["examples"][example_id]
+    for example_id in sorted(ours.examples.keys() & theirs.examples.keys()):
+        a_record, b_record = ours.examples[example_id], theirs.examples[example_id]
         bands = [derived.noise_band(r) for r in (a_record, b_record)]
         band = max((b for b in bands if b is not None), default=None)
         a, b = speedups(a_record), speedups(b_record)

@@ -2,7 +2,8 @@
 
 Speedup against the group's baseline, the effective bound and median ÷ bound,
 parallel efficiency, the Karp–Flatt serial fraction, whether a difference is
-within the run's noise, and what a run costs.
+within the run's noise, and what a run costs. Each takes the record and one of
+its measured variants.
 """
 
 import json
@@ -11,46 +12,19 @@ from functools import cache
 from pathlib import Path
 
 from harness import laws
+from harness.records import Record, Variant
 
 PRICES = Path(__file__).resolve().parent / "data" / "prices.json"
 
 
-def measured(v: dict) -> bool:
-    return not v.get("missing")
-
-
-def baseline_of(v: dict, record: dict) -> dict:
-    """The row a variant is compared with: the first of its group that was measured."""
-    by_name = {row["name"]: row for row in record["variants"]}
-    return by_name.get(v.get("baseline"), v)
-
-
-def crossovers(record: dict, threshold: float) -> dict[str, str | None]:
-    """For each variant name that recurs across groups, the first group where its
-    efficiency reaches ``threshold`` (None: in no group measured here).
-
-    Groups are read in the table's order: an example that sweeps a size (task
-    sizes, data sizes) declares them from small to large.
-    """
-    found: dict[str, str | None] = {}
-    for v in record["variants"]:
-        if v["group"] is None or v["name"] == v["baseline"] or not measured(v):
-            continue
-        inner = v["name"].removeprefix(f"{v['group']}: ")
-        found.setdefault(inner, None)
-        value = efficiency(v, baseline_of(v, record), record)
-        if found[inner] is None and value is not None and value >= threshold:
-            found[inner] = v["group"]
-    return found
-
-
-def speedup(v: dict, baseline: dict) -> float:
+def speedup(record: Record, v: Variant) -> float:
     """How many times faster than the baseline; scaled by the work done, when it grows."""
-    work = (v.get("work") or 1) / (baseline.get("work") or 1)
-    return work * baseline["wall"]["median"] / v["wall"]["median"]
+    baseline = record.baseline_of(v)
+    work = (v.work or 1) / (baseline.work or 1)
+    return work * record.of(baseline).wall.median / record.of(v).wall.median
 
 
-def effective_bound(v: dict, baseline: dict) -> float | None:
+def effective_bound(record: Record, v: Variant) -> float | None:
     """The example's floor for this variant, but never below the CPU work it must do.
 
     The floor is the waiting a variant cannot avoid (say requests × latency ÷
@@ -59,56 +33,75 @@ def effective_bound(v: dict, baseline: dict) -> float | None:
     CPU time and the baseline's (a pool of threads may spend more CPU than
     the work needs; another library, such as aiohttp, may need less).
     """
-    if v.get("bound") is None:
+    if v.bound is None:
         return None
-    return max(v["bound"], min(v["cpu"]["median"], baseline["cpu"]["median"]))
+    cpu = min(record.of(v).cpu.median, record.of(record.baseline_of(v)).cpu.median)
+    return max(v.bound, cpu)
 
 
-def best_speedup(v: dict, baseline: dict) -> float | None:
+def best_speedup(record: Record, v: Variant) -> float | None:
     """The speedup a variant would have at its bound: the most it could reach."""
-    bound = effective_bound(v, baseline)
-    return None if bound is None else baseline["wall"]["median"] / bound
+    bound = effective_bound(record, v)
+    return None if bound is None else record.of(record.baseline_of(v)).wall.median / bound
 
 
-def counts_workers(record: dict) -> bool:
-    return any(v.get("workers") is not None for v in record["variants"])
+def counts_workers(record: Record) -> bool:
+    return any(v.workers is not None for v in record.variants)
 
 
-def workers_for_efficiency(v: dict, record: dict) -> int:
+def workers_for_efficiency(record: Record, v: Variant) -> int:
     """The variant's workers where the example counts them, else every usable core."""
     if counts_workers(record):
-        return v.get("workers") or 1
-    return record["environment"]["hardware"]["usable_cores"]
+        return v.workers or 1
+    return record.environment.hardware.usable_cores
 
 
-def efficiency(v: dict, baseline: dict, record: dict) -> float | None:
+def efficiency(record: Record, v: Variant) -> float | None:
     """Speedup ÷ workers: 1.0 when every worker did useful work all the time."""
-    workers = workers_for_efficiency(v, record)
-    return None if workers < 2 else speedup(v, baseline) / workers
+    workers = workers_for_efficiency(record, v)
+    return None if workers < 2 else speedup(record, v) / workers
 
 
-def karp_flatt(v: dict, baseline: dict) -> float | None:
-    return laws.karp_flatt(speedup(v, baseline), v.get("workers") or 1)
+def karp_flatt(record: Record, v: Variant) -> float | None:
+    return laws.karp_flatt(speedup(record, v), v.workers or 1)
 
 
-def rows_spread(record: dict) -> float:
+def crossovers(record: Record, threshold: float) -> dict[str, str | None]:
+    """For each variant name that recurs across groups, the first group where its
+    efficiency reaches ``threshold`` (None: in no group measured here).
+
+    Groups are read in the table's order: an example that sweeps a size (task
+    sizes, data sizes) declares them from small to large.
+    """
+    found: dict[str, str | None] = {}
+    for v in record.timed():
+        if v.group is None or v.name == v.baseline:
+            continue
+        inner = v.name.removeprefix(f"{v.group}: ")
+        found.setdefault(inner, None)
+        value = efficiency(record, v)
+        if found[inner] is None and value is not None and value >= threshold:
+            found[inner] = v.group
+    return found
+
+
+def rows_spread(record: Record) -> float:
     """How much the rows' own runs scatter: twice the median of their IQR ÷ median."""
     spreads = sorted(
-        v["wall"]["iqr"] / v["wall"]["median"]
-        for v in record["variants"]
-        if measured(v) and v["wall"]["runs"] >= 3 and v["wall"]["median"] > 0
+        m.wall.iqr / m.wall.median
+        for m in record.measured.values()
+        if m.wall.runs >= 3 and m.wall.median > 0
     )
     return 2 * spreads[len(spreads) // 2] if spreads else 0.0
 
 
-def noise_band(record: dict) -> float | None:
+def noise_band(record: Record) -> float | None:
     """How far a speedup in this table can move by chance: the machine's noise during the
     run, or the rows' own scatter where that is larger. None where no noise was measured."""
-    noise = record.get("noise")
-    return None if not noise else max(noise["band"], rows_spread(record))
+    return None if not record.noise else max(record.noise.band, rows_spread(record))
 
 
-def within_noise(ratio: float, record: dict) -> bool:
+def within_noise(ratio: float, record: Record) -> bool:
     """Whether a ratio of two medians (a speedup) is too close to 1 to tell apart here."""
     band = noise_band(record)
     return band is not None and abs(ratio - 1) <= band
@@ -127,15 +120,16 @@ def machine_for(vcpus: int) -> dict:
     return next((m for m in machines if m["vcpus"] >= vcpus), machines[-1])
 
 
-def cores_used(v: dict, record: dict) -> int:
-    """The cores a variant keeps busy: its workers, at most the machine's usable cores."""
-    usable = record["environment"]["hardware"]["usable_cores"]
-    return max(1, min(v.get("workers") or 1, usable))
+def cores_used(record: Record, v: Variant) -> int:
+    """The cores a variant keeps busy: what it declares, else its workers, at most the
+    machine's usable cores."""
+    usable = record.environment.hardware.usable_cores
+    return max(1, min(v.cores or v.workers or 1, usable))
 
 
-def dollars_per_run(v: dict, record: dict) -> float:
+def dollars_per_run(record: Record, v: Variant) -> float:
     """Wall time × the hourly price of a machine with the cores the variant used."""
-    return v["wall"]["median"] * machine_for(cores_used(v, record))["hourly"] / 3600
+    return record.of(v).wall.median * machine_for(cores_used(record, v))["hourly"] / 3600
 
 
 DAYS_PER_MONTH = 30
@@ -166,6 +160,12 @@ def run_cost(
     }
 
 
-def cpu_seconds(v: dict) -> float:
-    """What per-CPU-second (serverless) billing charges for: CPU time, not wall time."""
-    return v["cpu"]["median"]
+def counts_cpu(v: Variant) -> bool:
+    """False where the work ran in processes that outlive each call (a pool or a cluster
+    started beforehand): their CPU time is counted only when they are reaped."""
+    return v.cpu_time
+
+
+def cpu_seconds(record: Record, v: Variant) -> float:
+    """The CPU time a call took: what per-CPU-second billing would charge for."""
+    return record.of(v).cpu.median

@@ -5,10 +5,12 @@ example cannot break the listing of the others.
 """
 
 import ast
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from harness.paths import EXAMPLES
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,9 @@ class Example:
         """Sibling files this example depends on, so a change to one re-measures it.
 
         The modules it imports from its folder (a local server, a data
-        generator), the ones those import in turn, and files of the same
-        name with another suffix (the C source of ``distances.py``).
+        generator) or from the examples' own folder (``side_by_side.py``), the
+        ones those import in turn, and files of the same name with another
+        suffix (the C source of ``distances.py``).
         """
         found, todo = set(), [self.path]
         while todo:
@@ -43,7 +46,9 @@ def imported_siblings(path: Path) -> list[Path]:
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
-    return [p for n in names if (p := path.with_name(f"{n}.py")).exists()]
+    places = [path.parent, EXAMPLES]
+    found = [folder / f"{n}.py" for n in sorted(names) for folder in places]
+    return list(dict.fromkeys(p for p in found if p.exists()))
 
 
 def companions(path: Path) -> list[Path]:
@@ -62,25 +67,16 @@ def defines_benchmark(path: Path) -> bool:
     )
 
 
-def declared_requirements(path: Path) -> list[str]:
-    """What ``BENCHMARK["requires"]`` lists, read from the source (a literal list), or []."""
-    try:
-        tree = ast.parse(path.read_text(), str(path))
-    except (SyntaxError, ValueError, UnicodeDecodeError, OSError):
-        return []
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "BENCHMARK" for t in node.targets)
-            and isinstance(node.value, ast.Dict)
-        ):
-            for key, value in zip(node.value.keys, node.value.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "requires":
-                    try:
-                        return list(ast.literal_eval(value))
-                    except ValueError:
-                        return []
-    return []
+HEADER = re.compile(r"(?m)^# /// script\s*$\n((?:^#(?:| .*)$\n)+)^# ///\s*$")
+
+
+def script_metadata(path: Path) -> dict:
+    """A script's PEP 723 ``# /// script`` header: its dependencies, and what the tests
+    need to know of it under ``[tool.faster-python]`` (CONTRIBUTING.md says what)."""
+    match = HEADER.search(path.read_text())
+    if not match:
+        return {}
+    return tomllib.loads("\n".join(line[2:] for line in match.group(1).splitlines()))
 
 
 def discover(root: Path = EXAMPLES, only: list[str] | None = None) -> list[Example]:

@@ -11,9 +11,15 @@ import sys
 
 from harness import machine
 from harness.discover import Example
+from harness.paths import ROOT
 
 # The code that takes the measurements: changing it invalidates every result.
-TIMING_CODE = ("worker.py", "measure.py")
+TIMING_CODE = (
+    "harness/worker.py",
+    "harness/jobs.py",
+    "harness/supervise.py",
+    "examples/side_by_side.py",
+)
 
 
 def fingerprint(example: Example, python: str = sys.executable) -> str:
@@ -21,11 +27,6 @@ def fingerprint(example: Example, python: str = sys.executable) -> str:
     for path in [example.path, *example.local_modules]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in TIMING_CODE:
-        digest.update((machine.ROOT / "harness" / name).read_bytes())
-    context = {
-        "libraries": machine.example_libraries(example, python),
-        "python": machine.python_build(python),
-        "hardware": machine.hardware(),
-    }
-    digest.update(json.dumps(context, sort_keys=True).encode())
+        digest.update((ROOT / name).read_bytes())
+    digest.update(json.dumps(machine.context(example, python), sort_keys=True).encode())
     return digest.hexdigest()[:16]

@@ -1,21 +1,23 @@
 """Describe where a measurement ran: hardware, operating system, Python, libraries, commit."""
 
+import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import re
 import subprocess
 import sys
-import tomllib
 from functools import cache
 from pathlib import Path
 
 import psutil
 
-from harness import worker
-
-ROOT = Path(__file__).resolve().parent.parent
+from harness import interpreter as this_interpreter
+from harness.discover import script_metadata
+from harness.paths import ROOT
+from harness.records import Environment, Hardware, Load, PythonBuild
 
 
 def cpu_model() -> str:
@@ -37,26 +39,17 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def usable_cores() -> int:
-    """Cores this process may run on (CPU affinity, containers), not all the machine has."""
-    if hasattr(os, "process_cpu_count"):  # Python 3.13+
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 @cache
-def hardware() -> dict:
+def hardware() -> Hardware:
     """What decides how fast code can run here; part of every cache key."""
-    return {
-        "cpu": cpu_model(),
-        "logical_cores": os.cpu_count(),
-        "usable_cores": usable_cores(),
-        "memory_bytes": psutil.virtual_memory().total,
-        "os": f"{platform.system()} {platform.machine()}",
-        "platform": platform.platform(),
-    }
+    return Hardware(
+        cpu=cpu_model(),
+        logical_cores=os.cpu_count() or 1,
+        usable_cores=this_interpreter.usable_cores(),
+        memory_bytes=psutil.virtual_memory().total,
+        os=f"{platform.system()} {platform.machine()}",
+        platform=platform.platform(),
+    )
 
 
 @cache
@@ -64,12 +57,15 @@ def interpreter(python: str = sys.executable, libraries: tuple[str, ...] = ()) -
     """The Python build and library versions of the interpreter that runs the examples.
 
     That is this one, unless ``measure --python`` names another (a free-threaded
-    build, say); then that interpreter is asked, through the stdlib-only worker.
+    build, say); then that interpreter is asked, through the stdlib-only module.
     """
     if python == sys.executable:
-        return {"python": worker.python_build(), "libraries": worker.library_versions(libraries)}
+        return {
+            "python": this_interpreter.python_build(),
+            "libraries": this_interpreter.library_versions(libraries),
+        }
     out = subprocess.run(
-        [python, "-m", "harness.worker", "--interpreter", *libraries],
+        [python, "-m", "harness.interpreter", *libraries],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -87,11 +83,7 @@ def python_build(python: str = sys.executable) -> dict:
 
 def script_dependencies(path: Path) -> list[str]:
     """Distribution names from a script's PEP 723 ``# /// script`` header."""
-    match = re.search(r"(?m)^# /// script\s*$\n((?:^#(?:| .*)$\n)+)^# ///\s*$", path.read_text())
-    if not match:
-        return []
-    header = "\n".join(line[2:] for line in match.group(1).splitlines())
-    deps = tomllib.loads(header).get("dependencies", [])
+    deps = script_metadata(path).get("dependencies", [])
     return [re.match(r"[A-Za-z0-9_.\-]+", dep).group(0) for dep in deps]
 
 
@@ -153,7 +145,7 @@ def cpu_times() -> dict:
     return psutil.cpu_times()._asdict()
 
 
-def load(since: dict) -> dict:
+def load(since: dict) -> Load:
     """What else can explain a slow run, between ``since`` (``cpu_times()``) and now.
 
     The load average (processes wanting a core), the share of time the
@@ -167,13 +159,13 @@ def load(since: dict) -> dict:
         frequency = psutil.cpu_freq()
     except (OSError, NotImplementedError):
         frequency = None
-    return {
-        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "cpu_steal": round(steal, 4),
-        "cpu_mhz": round(frequency.current) if frequency and frequency.current else None,
-        "cpu_quota": cpu_quota(),
-        "gpu": gpu(),
-    }
+    return Load(
+        load_average=round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        cpu_steal=round(steal, 4),
+        cpu_mhz=round(frequency.current) if frequency and frequency.current else None,
+        cpu_quota=cpu_quota(),
+        gpu=gpu(),
+    )
 
 
 def commit() -> str:
@@ -192,3 +184,26 @@ def commit() -> str:
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def environment(example, python: str, built: dict, since: dict) -> Environment:
+    """Where an example was just measured: ``built`` is its interpreter's build, as the
+    worker saw it after the example's imports; ``since`` is ``cpu_times()`` before."""
+    return Environment(
+        hardware=hardware(),
+        python=PythonBuild(**built),
+        libraries=example_libraries(example, python),
+        start_method=multiprocessing.get_start_method(),
+        commit=commit(),
+        date=now(),
+        load=load(since),
+    )
+
+
+def context(example, python: str) -> dict:
+    """What, beside its files, decides an example's numbers: part of its cache key."""
+    return {
+        "libraries": example_libraries(example, python),
+        "python": python_build(python),
+        "hardware": dataclasses.asdict(hardware()),
+    }

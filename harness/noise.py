@@ -18,6 +18,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
+from harness.records import Noise
+
 # Runs in a fresh interpreter: standard library only, about 40 ms per call.
 REFERENCE = """
 import json, time
@@ -72,7 +74,7 @@ class NoiseMeter:
     def check(self) -> None:
         self.medians.append(time_reference(self.repeats))
 
-    def summary(self, around: list[float] | None = None) -> dict | None:
+    def summary(self, around: tuple[float, ...] | None = None) -> Noise | None:
         """The run's noise so far, with the checks just before and after one example.
 
         None before two checks. Called again at the end of a run, for every
@@ -81,9 +83,9 @@ class NoiseMeter:
         """
         if len(self.medians) < 2:
             return None
-        return {
-            "band": band_of(self.medians),
-            "checks": len(self.medians),
-            "reference_median": statistics.median(self.medians),
-            "around": around if around is not None else self.medians[-2:],
-        }
+        return Noise(
+            band=band_of(self.medians),
+            checks=len(self.medians),
+            reference_median=statistics.median(self.medians),
+            around=tuple(around if around is not None else self.medians[-2:]),
+        )

@@ -9,7 +9,8 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
 from harness import laws
-from harness.derived import baseline_of, best_speedup, measured, speedup
+from harness.derived import best_speedup, speedup
+from harness.records import Record
 
 PALETTES = {
     "light": {"text": "#1f2328", "grid": "#d0d7de", "bar": "#4051b5", "bound": "#e8710a"},
@@ -17,9 +18,9 @@ PALETTES = {
 }
 
 
-def style(record: dict, palette: dict) -> dict:
+def style(record: Record, palette: dict) -> dict:
     return {
-        "svg.hashsalt": record["id"],
+        "svg.hashsalt": record.id,
         "svg.fonttype": "none",
         "text.color": palette["text"],
         "axes.labelcolor": palette["text"],
@@ -37,18 +38,17 @@ def svg_of(fig) -> bytes:
     return buffer.getvalue()
 
 
-def speedup_svg(record: dict, palette: dict) -> bytes:
-    variants = [v for v in record["variants"] if measured(v)]
-    baselines = [baseline_of(v, record) for v in variants]
-    names = [v["name"] for v in variants]
-    speedups = [speedup(v, b) for v, b in zip(variants, baselines, strict=True)]
+def speedup_svg(record: Record, palette: dict) -> bytes:
+    variants = record.timed()
+    names = [v.name for v in variants]
+    speedups = [speedup(record, v) for v in variants]
     # Error bars: the speedup at the first and third quartile of the wall time.
     low, high = [], []
     for v, s in zip(variants, speedups, strict=True):
-        median, half = v["wall"]["median"], v["wall"]["iqr"] / 2
+        median, half = record.of(v).wall.median, record.of(v).wall.iqr / 2
         low.append(s - s * median / (median + half))
         high.append(s * median / max(median - half, 1e-9) - s)
-    grouped = any(v.get("group") for v in variants)
+    grouped = any(v.group for v in variants)
     with plt.rc_context(style(record, palette)):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(variants) + 1.2))
         fig.patch.set_alpha(0)
@@ -62,7 +62,7 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
             ecolor=palette["text"],
             capsize=2,
         )
-        best = [best_speedup(v, b) for v, b in zip(variants, baselines, strict=True)]
+        best = [best_speedup(record, v) for v in variants]
         if any(b is not None for b in best):
             ys = [y for y, b in zip(rows, best, strict=True) if b is not None]
             xs = [b for b in best if b is not None]
@@ -86,17 +86,13 @@ def speedup_svg(record: dict, palette: dict) -> bytes:
         return svg_of(fig)
 
 
-def scaling_svg(record: dict, palette: dict) -> bytes:
+def scaling_svg(record: Record, palette: dict) -> bytes:
     """Measured speedup against workers, with the law's curve and the ideal line."""
-    law = record["scaling"]["law"]
-    serial = record["scaling"]["serial_fraction"]
+    law, serial = record.table.law, record.table.serial_fraction
     predicted = laws.amdahl if law == "amdahl" else laws.gustafson
-    variants = [v for v in record["variants"] if measured(v)]
     # The baseline (often a plain loop, no pool) is the reference, not a point on the curve.
     points = sorted(
-        (v["workers"] or 1, speedup(v, baseline_of(v, record)))
-        for v in variants
-        if baseline_of(v, record) is not v
+        (v.workers or 1, speedup(record, v)) for v in record.timed() if v.baseline != v.name
     )
     top = max(n for n, _ in points)
     curve = [n / 10 for n in range(10, top * 10 + 1)]
@@ -127,16 +123,16 @@ def scaling_svg(record: dict, palette: dict) -> bytes:
         return svg_of(fig)
 
 
-def render_plot(record: dict) -> str:
+def render_plot(record: Record) -> str:
     """Markdown for both palettes; Material shows the one matching the reader's theme."""
-    if not any(measured(v) for v in record["variants"]):
+    if not record.measured:
         return "<small>No plot: no variant could be measured on this machine.</small>\n"
     lines = []
     for theme, palette in PALETTES.items():
-        draw = scaling_svg if record.get("scaling") else speedup_svg
+        draw = scaling_svg if record.table.law else speedup_svg
         data = base64.b64encode(draw(record, palette)).decode()
         lines.append(
-            f"![Speedup of each variant of {record['id']}]"
+            f"![Speedup of each variant of {record.id}]"
             f"(data:image/svg+xml;base64,{data}#only-{theme})"
         )
     return "\n".join(lines) + "\n"

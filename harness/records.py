@@ -1,15 +1,69 @@
-"""The written schema of what the results file stores for each example.
+"""What the harness knows about an example: the types every part of it reads.
 
-``results.json`` is ``{"schema": SCHEMA, "examples": {id: ExampleRecord}}``.
-Each record is self-contained (machine, Python, libraries, commit, date,
-profile, the noise measured around it), so a table can say where its numbers
-came from even when examples were measured on different days.
+An example is first *described* (``schema.describe``, in the interpreter that
+runs it): its variants with their facts, the size of its input and the
+options of its table, in one ``Description``. Measuring adds a ``Measured``
+per variant that ran, and where it ran (``Environment``): together they are
+the example's ``Record``, which ``results.json`` stores whole and tables,
+plots, claims and ``compare`` read.
+
+Standard library only: ``schema`` builds these inside the interpreter that runs
+the examples, which may be a bare free-threaded build. ``results`` writes and
+reads them as JSON (with msgspec, which checks every field on the way in).
 """
 
-from typing import NotRequired, TypedDict
+from dataclasses import dataclass, field
 
 
-class Summary(TypedDict):
+@dataclass(frozen=True)
+class Variant:
+    """One row of a table, as the example's ``BENCHMARK`` declares it."""
+
+    name: str  # "group: name" inside a group
+    baseline: str  # the row it is compared with: the first of its group that can run
+    group: str | None = None
+    workers: int | None = None  # processes, threads or requests in flight; None: not counted
+    cores: int | None = None  # the cores it keeps busy, where it says so
+    work: float | None = None  # weak scaling: the work done, in the example's units
+    bound: float | None = None  # the least seconds it can take, where the example knows
+    requires: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # why it cannot run on this machine; empty if it can
+    cpu_time: bool = True  # False: its workers outlive each call; their CPU time is not counted
+
+
+@dataclass(frozen=True)
+class Table:
+    """How an example's table is drawn: the options ``BENCHMARK["table"]`` sets."""
+
+    efficiency: bool = False  # speedup ÷ workers (or ÷ cores)
+    cost: bool = False  # CPU-seconds and the price of a run
+    memory: bool = False  # peak memory on the page's table, not only the full one
+    crossover: float | None = None  # the first group where each variant reaches it
+    law: str | None = None  # "amdahl" or "gustafson": a scaling table
+    serial_fraction: float | None = None  # the law's s, for this size
+
+
+@dataclass(frozen=True)
+class Description:
+    """One example at one size, before measuring: built once, passed on whole."""
+
+    variants: tuple[Variant, ...]
+    size: dict  # the workload's keyword arguments
+    table: Table = field(default_factory=Table)
+    rel_tol: float = 1e-9  # how closely float results must agree with the baseline's
+    compares_results: bool = True  # False: variants solve problems of different sizes
+    input_bytes: dict[str, int] | None = None  # name -> size of each file the variants read
+    transcripts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def variant(self, name: str) -> Variant:
+        return next(v for v in self.variants if v.name == name)
+
+    def runnable(self) -> list[Variant]:
+        return [v for v in self.variants if not v.missing]
+
+
+@dataclass(frozen=True)
+class Summary:
     """Repeated timings, in seconds (``stats.summarise``)."""
 
     median: float
@@ -18,67 +72,104 @@ class Summary(TypedDict):
     runs: int
 
 
-class VariantResult(TypedDict):
-    """One row: the variant's record from ``schema.Variant``, and what was measured."""
+@dataclass(frozen=True)
+class Measured:
+    """What the harness measured of one variant."""
 
-    name: str
-    group: str | None
-    baseline: str
-    workers: int | None
-    work: float | None
-    bound: float | None
-    requires: list[str]
-    missing: list[str]  # non-empty: not measured here, and why (no other fields below)
-    cpu_time: NotRequired[bool]  # False: its workers outlived each call; CPU time not counted
-    wall: NotRequired[Summary]
-    cpu: NotRequired[Summary]
-    peak_rss: NotRequired[int]  # bytes, the whole process tree, shared pages once (PSS)
-    flags: NotRequired[list[str]]  # "unstable", "too small to measure"
-    largest_difference: NotRequired[float | None]  # relative, from its baseline's result
+    wall: Summary
+    cpu: Summary
+    peak_rss: int  # bytes, the whole process tree, shared pages once (PSS)
+    largest_difference: float | None = None  # relative, from its baseline's result
+    flags: tuple[str, ...] = ()  # "unstable", "too small to measure"
 
 
-class Noise(TypedDict):
-    """The machine's own noise during the run, from a fixed reference workload (``noise``)."""
+@dataclass(frozen=True)
+class Hardware:
+    cpu: str
+    logical_cores: int
+    usable_cores: int
+    memory_bytes: int
+    os: str
+    platform: str = ""
 
-    band: float  # relative: how far a ratio of two medians can move by the machine's noise
-    checks: int  # how many times the reference was timed so far, each in a fresh interpreter
-    reference_median: float  # seconds: the run's typical reference time
-    around: list[float]  # the reference times just before and just after this example
+
+@dataclass(frozen=True)
+class PythonBuild:
+    """The interpreter that ran the example (``interpreter.python_build``)."""
+
+    version: str
+    implementation: str = "CPython"
+    free_threaded: bool = False
+    gil_enabled: bool = True  # after the example's imports, which may turn it back on
 
 
-class Environment(TypedDict):
-    hardware: dict  # machine.hardware()
-    python: dict  # worker.python_build(), in the interpreter that ran the example
+@dataclass(frozen=True)
+class Load:
+    """What else can explain a slow run (``machine.load``)."""
+
+    load_average: float | None = None
+    cpu_steal: float = 0.0
+    cpu_mhz: int | None = None
+    cpu_quota: float | None = None
+    gpu: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    hardware: Hardware
+    python: PythonBuild
     libraries: dict[str, str]
     start_method: str
     commit: str
     date: str  # ISO 8601, UTC
-    load: dict  # machine.load(): load average, CPU steal, frequency, quota, GPU
+    load: Load = field(default_factory=Load)
 
 
-class Scaling(TypedDict):
-    law: str  # "amdahl" or "gustafson"
-    serial_fraction: float
+@dataclass(frozen=True)
+class Noise:
+    """The machine's own noise during the run, from a reference workload (``noise``)."""
+
+    band: float  # relative: how far a ratio of two medians moves by the machine alone
+    checks: int  # how many times the reference was timed, each in a fresh interpreter
+    reference_median: float  # seconds: the run's typical reference time
+    around: tuple[float, ...] = ()  # the reference times just before and after this example
 
 
-class Transcript(TypedDict):
+@dataclass(frozen=True)
+class Transcript:
     command: str
     output: str
 
 
-class ExampleRecord(TypedDict):
+@dataclass(frozen=True)
+class Record:
+    """An example measured: its description, what each variant measured, and where."""
+
     id: str  # path below examples/ without .py
     fingerprint: str
     profile: str  # smoke, quick or full
-    size: dict  # the workload's arguments
-    efficiency: bool
-    cpu_time: bool
-    cost: bool
-    memory: NotRequired[bool]  # peak memory in the page's table (absent in older records)
-    input_bytes: NotRequired[dict[str, int] | None]  # name -> size of each file the variants read
-    crossover: NotRequired[float | None]  # an efficiency: the first group each variant reaches it
-    scaling: Scaling | None
-    transcripts: dict[str, Transcript]
-    variants: list[VariantResult]
+    description: Description
+    measured: dict[str, Measured]  # by variant name; a variant not measured is absent
     environment: Environment
-    noise: Noise | None
+    noise: Noise | None = None
+    transcripts: dict[str, Transcript] = field(default_factory=dict)
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        return self.description.variants
+
+    @property
+    def table(self) -> Table:
+        return self.description.table
+
+    def of(self, variant: Variant) -> Measured | None:
+        """What was measured of ``variant``; None where it could not run here."""
+        return self.measured.get(variant.name)
+
+    def baseline_of(self, variant: Variant) -> Variant:
+        """The row ``variant`` is compared with (itself, for a baseline)."""
+        return next((v for v in self.variants if v.name == variant.baseline), variant)
+
+    def timed(self) -> list[Variant]:
+        """The variants that were measured, in the table's order."""
+        return [v for v in self.variants if v.name in self.measured]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from harness import results
 from harness.plot import render_plot
+from harness.records import Record
+from harness.results import Results
 from harness.table import render_table, render_transcript
 
 
@@ -22,19 +24,18 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_record(record: dict, out: Path) -> int:
+def render_record(record: Record, out: Path) -> int:
     """Write one example's table, plot and transcripts; return how many files changed."""
-    example_id = record["id"]
-    changed = write_if_changed(out / "tables" / f"{example_id}.md", render_table(record))
-    changed += write_if_changed(out / "plots" / f"{example_id}.md", render_plot(record))
-    for title, transcript in record.get("transcripts", {}).items():
-        text = render_transcript(record, transcript)
-        changed += write_if_changed(out / "transcripts" / example_id / f"{title}.md", text)
+    changed = write_if_changed(out / "tables" / f"{record.id}.md", render_table(record))
+    changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
+    for title in record.transcripts:
+        text = render_transcript(record, title)
+        changed += write_if_changed(out / "transcripts" / record.id / f"{title}.md", text)
     return changed
 
 
-def render_all(data: dict, out: Path) -> int:
-    return sum(render_record(record, out) for _, record in sorted(data["examples"].items()))
+def render_all(data: Results, out: Path) -> int:
+    return sum(render_record(record, out) for _, record in sorted(data.examples.items()))
 
 
 def render(results_path: Path, out: Path, console) -> int:
@@ -46,6 +47,6 @@ def render(results_path: Path, out: Path, console) -> int:
         return 2
     changed = render_all(data, out)
     console.print(
-        f"Rendered {len(data['examples'])} example(s) into {out} ({changed} file(s) changed)"
+        f"Rendered {len(data.examples)} example(s) into {out} ({changed} file(s) changed)"
     )
     return 0

@@ -1,62 +1,61 @@
-"""Read and check an example's ``BENCHMARK`` table, in one place, and turn it into records.
+"""Check an example's ``BENCHMARK`` table and describe the example from it, once.
 
-Standard library only: the worker imports it inside the interpreter that runs
-the example (which may be a bare free-threaded build). Everything downstream
-(measuring, tables, plots, claims) uses the plain ``Variant`` records made
-here, never the table itself. A mistake in the table becomes one
-``BenchmarkError`` sentence that names the key and, where one is obvious, the
-fix; never a traceback from the harness's own code.
+Standard library only: this runs inside the interpreter that runs the example
+(which may be a bare free-threaded build). Everything downstream (measuring,
+tables, plots, claims, compare) reads the ``records.Description`` made here,
+never the table itself. A mistake in the table becomes one ``BenchmarkError``
+sentence that names the key and, where one is obvious, the fix; never a
+traceback from the harness's own code.
 
-The table (see CONTRIBUTING.md)::
+The table (CONTRIBUTING.md says what each key is for)::
 
     BENCHMARK = {
-        "workload": make_input,                  # size's keywords -> the input
-        "variants": {
-            "sequential": sequential,            # a function of the input, or
-            "4 processes": {"run": f, "workers": 4},   # a function and facts about it
-            "NumPy": {"one thread": g, ...},     # a group, with its own baseline
-        },
+        "workload": make_input,               # keywords of a size -> the input
         "sizes": {"smoke": {...}, "quick": {...}, "full": {...}},
-        # optional: requires, efficiency, bound, work, rel_tol, scaling,
-        # same_result, cpu_time, cost, memory, input_bytes, crossover, transcripts
+        "variants": {
+            "sequential": sequential,         # a function of the input, or
+            "4 processes": {"run": f, "workers": 4},   # a function and its facts
+            "NumPy": {"one thread": g, ...},  # a group, with its own baseline
+        },
+        # optional: rel_tol, bound, work, input_bytes, table, transcripts
     }
 """
 
 import difflib
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 
-from harness import requirements
+from harness import rules
+from harness.interpreter import usable_cores
+from harness.records import Description, Table, Variant
 
-REQUIRED = ("workload", "variants", "sizes")
-# Every key the harness reads, and what it is, for the error messages.
+REQUIRED = ("workload", "sizes", "variants")
 KEYS = {
     "workload": "a function that makes the input from one of the sizes",
-    "variants": "name -> function, or name -> {'run': function, ...}, or group -> such a map",
     "sizes": "size name -> keyword arguments for the workload",
-    "requires": "what every variant needs, such as ['gpu']",
-    "efficiency": "True adds speedup ÷ workers (or ÷ cores)",
-    "bound": "f(size, workers) -> the least seconds a variant can take",
-    "work": "f(size, workers) -> the work a variant does (weak scaling)",
+    "variants": "name -> function, or name -> {'run': function, ...}, or group -> such a map",
     "rel_tol": "how closely floating-point results must agree",
-    "scaling": "{'law': 'amdahl' or 'gustafson', 'serial_fraction': f(size)}",
-    "same_result": "False when variants solve different problems",
-    "cpu_time": "False when a variant's workers outlive its timed call",
-    "cost": "True adds CPU-seconds and the price of the run on a rented machine",
-    "memory": "True shows peak memory in the page's table, not only in the full one",
-    "input_bytes": "f(size) -> {name: bytes}: the files the variants read, shown under the table",
-    "crossover": "an efficiency, such as 0.9: the first group in which each variant reaches it",
+    "bound": "f(size, workers) -> the least seconds a variant can take",
+    "work": "f(size, workers) -> the work a variant does (weak scaling: results differ)",
+    "input_bytes": "f(size) -> {name: bytes}: the files the variants read",
+    "table": "how the table is drawn: efficiency, cost, memory, crossover, law",
     "transcripts": "title -> arguments to run the script with",
 }
 VARIANT_KEYS = {
     "run": "the function to time, called with the workload's input",
     "workers": "how many workers (processes, threads, requests in flight) it uses",
-    "bound": "f(size) -> the least seconds it can take",
-    "work": "f(size) -> the work it does (weak scaling)",
+    "cores": "how many cores it keeps busy: a number, or 'all'",
     "requires": "what it needs, such as ['c-compiler']",
     "cpu_time": "False when its workers outlive its timed call (a running cluster)",
 }
-SCALING_KEYS = ("law", "serial_fraction")
+TABLE_KEYS = {
+    "efficiency": "True adds speedup ÷ workers (or ÷ cores)",
+    "cost": "True adds CPU-seconds and the price of a run on a rented machine",
+    "memory": "True shows peak memory in the page's table, not only in the full one",
+    "crossover": "an efficiency, such as 0.9: the first group in which each variant reaches it",
+    "law": "'amdahl' or 'gustafson': the scaling law to draw the speedups against",
+    "serial_fraction": "f(size) -> the law's serial fraction",
+}
+LAWS = ("amdahl", "gustafson")
 SIZES_SHAPE = (
     "BENCHMARK['sizes'] must map size names to keyword arguments, "
     'such as {"smoke": {"n": 10}, "quick": {"n": 1000}}'
@@ -65,29 +64,10 @@ VARIANTS_SHAPE = (
     "BENCHMARK['variants'] must map names to functions (or group names to such maps) "
     "and have at least one"
 )
-LAWS = ("amdahl", "gustafson")
 
 
 class BenchmarkError(Exception):
     """The ``BENCHMARK`` table is malformed; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One row of a table, as the harness knows it before measuring."""
-
-    name: str  # "group: name" inside a group
-    group: str | None
-    baseline: str  # the row it is compared with: the first of its group that can run
-    workers: int | None  # None: the example does not count them
-    work: float | None  # weak scaling: the work done, in the example's units
-    bound: float | None  # the least seconds it can take, if the example knows
-    requires: tuple[str, ...]
-    missing: tuple[str, ...]  # why it cannot run on this machine; empty if it can
-    cpu_time: bool = True  # False: its workers outlive each call, their CPU time is not counted
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def suggestion(key: str, known) -> str:
@@ -101,14 +81,10 @@ def check_keys(table: Mapping, known, where: str) -> None:
             raise BenchmarkError(f"unknown key {key!r} in {where}{suggestion(str(key), known)}")
 
 
-def check_requires(value, where: str) -> None:
-    if not isinstance(value, list | tuple) or not all(isinstance(r, str) for r in value):
-        raise BenchmarkError(f"{where} must be a list of strings, such as ['gpu']")
-    for requirement in value:
-        try:
-            requirements.missing(requirement)
-        except requirements.UnknownRequirement as error:
-            raise BenchmarkError(f"{where}: {error}") from None
+def nonempty_mapping(value, what: str) -> Mapping:
+    if not isinstance(value, Mapping) or not value:
+        raise BenchmarkError(what)
+    return value
 
 
 def check(benchmark) -> None:
@@ -116,32 +92,103 @@ def check(benchmark) -> None:
     if not isinstance(benchmark, Mapping):
         raise BenchmarkError(f"BENCHMARK must be a dict, not {type(benchmark).__name__}")
     check_keys(benchmark, KEYS, "BENCHMARK")
-    missing = [key for key in REQUIRED if key not in benchmark]
-    if missing:
+    absent = [key for key in REQUIRED if key not in benchmark]
+    if absent:
         raise BenchmarkError(
-            f"BENCHMARK has no {' or '.join(repr(k) for k in missing)} "
-            f"({'; '.join(KEYS[k] for k in missing)})"
+            f"BENCHMARK has no {' or '.join(repr(k) for k in absent)} "
+            f"({'; '.join(KEYS[k] for k in absent)})"
         )
-    if not callable(benchmark["workload"]):
-        raise BenchmarkError("BENCHMARK['workload'] must be a function")
-    check_sizes(benchmark["sizes"])
-    check_variants(benchmark["variants"])
-    for key in ("bound", "work", "input_bytes"):
+    for key in ("workload", "bound", "work", "input_bytes"):
         if key in benchmark and not callable(benchmark[key]):
             raise BenchmarkError(f"BENCHMARK[{key!r}] must be a function ({KEYS[key]})")
-    if "requires" in benchmark:
-        check_requires(benchmark["requires"], "BENCHMARK['requires']")
-    if "scaling" in benchmark:
-        check_scaling(benchmark["scaling"])
-    crossover = benchmark.get("crossover")
-    if "crossover" in benchmark and (
-        isinstance(crossover, bool) or not isinstance(crossover, int | float) or crossover <= 0
-    ):
+    check_sizes(benchmark["sizes"])
+    check_variants(benchmark["variants"])
+    check_table(benchmark.get("table", {}))
+    check_transcripts(benchmark.get("transcripts", {}))
+
+
+def check_sizes(sizes) -> None:
+    nonempty_mapping(sizes, SIZES_SHAPE)
+    for name, arguments in sizes.items():
+        if not isinstance(arguments, Mapping):
+            raise BenchmarkError(
+                f"BENCHMARK['sizes'][{name!r}] must be a dict of keyword arguments for the "
+                f"workload, not {type(arguments).__name__}"
+            )
+
+
+def check_variants(variants) -> None:
+    nonempty_mapping(variants, VARIANTS_SHAPE)
+    for name, value in variants.items():
+        if rules.side_by_side.is_variant(value) or not isinstance(value, Mapping):
+            check_variant(name, value)
+            continue
+        if not value:
+            raise BenchmarkError(f"group {name!r} in BENCHMARK['variants'] has no variants")
+        for inner, inner_value in value.items():
+            check_variant(f"{name}: {inner}", inner_value)
+
+
+def check_variant(name: str, value) -> None:
+    if callable(value):
+        return
+    if not isinstance(value, Mapping):
         raise BenchmarkError(
-            f"BENCHMARK['crossover'] must be a positive number ({KEYS['crossover']}), "
-            f"not {crossover!r}"
+            f"variant {name!r} is {type(value).__name__}, not a function "
+            "that takes the workload's input"
         )
-    transcripts = benchmark.get("transcripts", {})
+    check_keys(value, VARIANT_KEYS, f"variant {name!r}")
+    if not callable(value["run"]):
+        raise BenchmarkError(f"variant {name!r}: 'run' must be a function")
+    if not isinstance(value.get("cpu_time", True), bool):
+        raise BenchmarkError(f"variant {name!r}: 'cpu_time' must be True or False")
+    for key in ("workers", "cores"):
+        number = value.get(key)
+        if number is None or (key == "cores" and number == "all"):
+            continue
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            said = "a whole number, 1 or more" + (", or 'all'" if key == "cores" else "")
+            raise BenchmarkError(f"variant {name!r}: {key!r} must be {said}")
+    if "requires" in value:
+        check_requires(value["requires"], f"variant {name!r}: 'requires'")
+
+
+def check_requires(value, where: str) -> None:
+    if not isinstance(value, list | tuple) or not all(isinstance(r, str) for r in value):
+        raise BenchmarkError(f"{where} must be a list of strings, such as ['gpu']")
+    for requirement in value:
+        try:
+            rules.missing(requirement)
+        except rules.UnknownRequirement as error:
+            raise BenchmarkError(f"{where}: {error}") from None
+
+
+def check_table(table) -> None:
+    if not isinstance(table, Mapping):
+        raise BenchmarkError("BENCHMARK['table'] must be a dict, such as {'efficiency': True}")
+    check_keys(table, TABLE_KEYS, "BENCHMARK['table']")
+    for key in ("efficiency", "cost", "memory"):
+        if not isinstance(table.get(key, False), bool):
+            raise BenchmarkError(f"BENCHMARK['table'][{key!r}] must be True or False")
+    crossover = table.get("crossover", 1)
+    if isinstance(crossover, bool) or not isinstance(crossover, int | float) or crossover <= 0:
+        raise BenchmarkError(
+            f"BENCHMARK['table']['crossover'] must be a positive number "
+            f"({TABLE_KEYS['crossover']}), not {crossover!r}"
+        )
+    if "law" in table or "serial_fraction" in table:
+        if table.get("law") not in LAWS:
+            raise BenchmarkError(
+                f"BENCHMARK['table']['law'] must be one of {', '.join(map(repr, LAWS))}, "
+                f"not {table.get('law')!r}"
+            )
+        if not callable(table.get("serial_fraction")):
+            raise BenchmarkError(
+                "BENCHMARK['table']['serial_fraction'] must be a function of the size"
+            )
+
+
+def check_transcripts(transcripts) -> None:
     if not isinstance(transcripts, Mapping) or not all(
         isinstance(args, list | tuple) and all(isinstance(a, str) for a in args)
         for args in transcripts.values()
@@ -150,6 +197,17 @@ def check(benchmark) -> None:
             "BENCHMARK['transcripts'] must map a title to a list of arguments, "
             'such as {"cprofile": ["--show", "cprofile"]}'
         )
+
+
+def size_for(benchmark, size_name: str) -> dict:
+    """The workload's arguments for this size, or a sentence naming the gap."""
+    sizes = benchmark["sizes"]
+    if size_name not in sizes:
+        raise BenchmarkError(
+            f"BENCHMARK['sizes'] has no {size_name!r} entry, which the {size_name} profile "
+            f"measures (it has {', '.join(map(repr, sizes))}): add one"
+        )
+    return dict(sizes[size_name])
 
 
 def input_bytes(benchmark, size: dict) -> dict[str, int] | None:
@@ -168,151 +226,54 @@ def input_bytes(benchmark, size: dict) -> dict[str, int] | None:
     return dict(found)
 
 
-def nonempty_mapping(value, what: str) -> Mapping:
-    if not isinstance(value, Mapping) or not value:
-        raise BenchmarkError(what)
-    return value
+def per_workers(function, size: dict, workers: int | None) -> float | None:
+    """``bound`` or ``work``, for a variant with this many workers (1 where uncounted)."""
+    return None if function is None else float(function(size, workers or 1))
 
 
-def check_sizes(sizes) -> None:
-    nonempty_mapping(sizes, SIZES_SHAPE)
-    for name, arguments in sizes.items():
-        if not isinstance(arguments, Mapping):
-            raise BenchmarkError(
-                f"BENCHMARK['sizes'][{name!r}] must be a dict of keyword arguments for the "
-                f"workload, not {type(arguments).__name__}"
-            )
-
-
-def is_variant(value) -> bool:
-    """A variant: a function, or a dict that names its function under "run"."""
-    return callable(value) or (isinstance(value, Mapping) and "run" in value)
-
-
-def check_variant(name: str, value) -> None:
-    if callable(value):
-        return
-    if not isinstance(value, Mapping):
-        raise BenchmarkError(
-            f"variant {name!r} is {type(value).__name__}, not a function "
-            "that takes the workload's input"
-        )
-    check_keys(value, VARIANT_KEYS, f"variant {name!r}")
-    if not callable(value["run"]):
-        raise BenchmarkError(f"variant {name!r}: 'run' must be a function")
-    if not isinstance(value.get("cpu_time", True), bool):
-        raise BenchmarkError(f"variant {name!r}: 'cpu_time' must be True or False")
-    workers = value.get("workers")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise BenchmarkError(f"variant {name!r}: 'workers' must be a whole number, 1 or more")
-    for key in ("bound", "work"):
-        if key in value and not (callable(value[key]) or isinstance(value[key], int | float)):
-            raise BenchmarkError(f"variant {name!r}: {key!r} must be a number or f(size)")
-    if "requires" in value:
-        check_requires(value["requires"], f"variant {name!r}: 'requires'")
-
-
-def check_variants(variants) -> None:
-    nonempty_mapping(variants, VARIANTS_SHAPE)
-    for name, value in variants.items():
-        if is_variant(value) or not isinstance(value, Mapping):
-            check_variant(name, value)
-            continue
-        if not value:
-            raise BenchmarkError(f"group {name!r} in BENCHMARK['variants'] has no variants")
-        for inner, inner_value in value.items():
-            check_variant(f"{name}: {inner}", inner_value)
-
-
-def check_scaling(scaling) -> None:
-    if not isinstance(scaling, Mapping):
-        raise BenchmarkError("BENCHMARK['scaling'] must be a dict")
-    check_keys(scaling, SCALING_KEYS, "BENCHMARK['scaling']")
-    if scaling.get("law") not in LAWS:
-        raise BenchmarkError(
-            f"BENCHMARK['scaling']['law'] must be one of {', '.join(map(repr, LAWS))}, "
-            f"not {scaling.get('law')!r}"
-        )
-    if not callable(scaling.get("serial_fraction")):
-        raise BenchmarkError("BENCHMARK['scaling']['serial_fraction'] must be a function")
-
-
-def size_for(benchmark, size_name: str, profile_name: str) -> dict:
-    """The workload's arguments for this profile's size, or a sentence naming the gap."""
-    sizes = benchmark["sizes"]
-    if size_name not in sizes:
-        raise BenchmarkError(
-            f"BENCHMARK['sizes'] has no {size_name!r} entry, which the {profile_name} profile "
-            f"measures (it has {', '.join(map(repr, sizes))}): add one"
-        )
-    return dict(sizes[size_name])
-
-
-def entries(benchmark) -> list[tuple[str, str | None, Mapping | Callable]]:
-    """(name, group, declaration) for every variant, in the table's order."""
-    found = []
-    for name, value in benchmark["variants"].items():
-        if is_variant(value):
-            found.append((name, None, value))
-        else:
-            found += [(f"{name}: {inner}", name, v) for inner, v in value.items()]
-    return found
-
-
-def function_of(declaration) -> Callable:
-    return declaration if callable(declaration) else declaration["run"]
-
-
-def evaluated(value, *args):
-    """A number declared directly, or computed by a function of the size."""
-    if value is None:
-        return None
-    return float(value(*args)) if callable(value) else float(value)
-
-
-def variants(benchmark, size: dict) -> list[tuple[Variant, Callable]]:
-    """Every variant's record, with the function to time it; the table must be checked."""
-    shared = tuple(benchmark.get("requires", ()))
-    made, baselines = [], {}
-    for name, group, declaration in entries(benchmark):
-        facts = {} if callable(declaration) else declaration
+def variants(benchmark, size: dict) -> tuple[Variant, ...]:
+    """Every variant's facts, merged: what it declares, what it needs, its baseline."""
+    found = rules.entries(benchmark)
+    firsts = rules.baselines(found)
+    made = []
+    for entry in found:
+        facts = entry.facts
         workers = facts.get("workers")
-        needs = shared + tuple(facts.get("requires", ()))
-        missing = tuple(requirements.unmet(needs))
-        if not missing:
-            baselines.setdefault(group, name)
-        bound = evaluated(facts.get("bound"), size)
-        if bound is None and "bound" in benchmark:
-            bound = evaluated(benchmark["bound"], size, workers or 1)
-        work = evaluated(facts.get("work"), size)
-        if work is None and "work" in benchmark:
-            work = evaluated(benchmark["work"], size, workers or 1)
-        cpu_time = bool(facts.get("cpu_time", True))
+        cores = facts.get("cores")
+        requires = tuple(facts.get("requires", ()))
         made.append(
-            (name, group, workers, work, bound, needs, missing, cpu_time, function_of(declaration))
-        )
-    return [
-        (
             Variant(
-                name, group, baselines.get(group, name), workers, work, bound, needs, missing, cpu
-            ),
-            function,
+                name=entry.name,
+                baseline=firsts.get(entry.group, entry.name),
+                group=entry.group,
+                workers=workers,
+                cores=usable_cores() if cores == "all" else cores,
+                work=per_workers(benchmark.get("work"), size, workers),
+                bound=per_workers(benchmark.get("bound"), size, workers),
+                requires=requires,
+                missing=tuple(rules.unmet(requires)),
+                cpu_time=bool(facts.get("cpu_time", True)),
+            )
         )
-        for name, group, workers, work, bound, needs, missing, cpu, function in made
-    ]
+    return tuple(made)
 
 
-def unsendable(variant: str, result) -> str:
-    """Why a variant's result cannot be pickled back to the harness, in one sentence."""
-    kind = type(result).__name__
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
-    lazy = kind in {"generator", "map", "filter", "zip"} or kind.endswith("iterator")
-    fix = (
-        "return a list"
-        if lazy
-        else "return plain data (numbers, strings, lists, dicts, NumPy arrays)"
-    )
-    return (
-        f"variant {variant!r} returned {article} {kind}, "
-        f"which cannot be sent back to the harness: {fix}"
+def table_options(benchmark, size: dict) -> Table:
+    table = dict(benchmark.get("table", {}))
+    fraction = table.pop("serial_fraction", None)
+    return Table(**table, serial_fraction=None if fraction is None else float(fraction(size)))
+
+
+def describe(benchmark, size_name: str) -> Description:
+    """The example at this size, as everything after this reads it."""
+    check(benchmark)
+    size = size_for(benchmark, size_name)
+    return Description(
+        variants=variants(benchmark, size),
+        size=size,
+        table=table_options(benchmark, size),
+        rel_tol=float(benchmark.get("rel_tol", rules.DEFAULT_REL_TOL)),
+        compares_results=rules.compares_results(benchmark),
+        input_bytes=input_bytes(benchmark, size),
+        transcripts={t: tuple(args) for t, args in benchmark.get("transcripts", {}).items()},
     )

@@ -11,7 +11,6 @@ and reloads the browser as each example is rendered.
 """
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +19,11 @@ from rich.console import Console
 
 from harness import results
 from harness.discover import Example
-from harness.measure import ROOT
+from harness.paths import GENERATED_INCLUDE, ROOT, example_of
+from harness.profiles import Profile
 from harness.render import render_all, render_record, write_if_changed
-from harness.run import Profile, measure_all
+from harness.run import measure_all
 
-# What a page includes from the generated folder: --8<-- "tables/io/threads.md"
-INCLUDE = re.compile(r'--8<--\s+"((?:tables|plots|transcripts)/[^"]+\.md)"')
 PLACEHOLDERS = "placeholders"  # below the generated folder; see mkdocs.yml's snippets
 
 
@@ -33,16 +31,14 @@ def included_files(docs: Path) -> set[str]:
     """Every generated file the pages include, as a path below the generated folder."""
     found = set()
     for page in docs.rglob("*.md"):
-        found.update(INCLUDE.findall(page.read_text()))
+        found.update(GENERATED_INCLUDE.findall(page.read_text()))
     return found
 
 
 def placeholder(path: str, done: int, total: int) -> str:
     """What a page shows where a file is not measured yet."""
     what = {"tables": "table", "plots": "plot", "transcripts": "output"}[path.split("/")[0]]
-    example = path.split("/", 1)[1].removesuffix(".md")
-    if what == "output":
-        example = example.rsplit("/", 1)[0]
+    example = example_of(path)
     progress = f"{done} of {total} examples done" if total else "starting"
     return (
         f'!!! info "Being measured on this machine: {progress}"\n'
@@ -93,6 +89,37 @@ def docs_dir(config: Path) -> Path:
     return Path(load_config(str(config)).docs_dir)
 
 
+def start_site(config: Path, generated: Path, dev_addr: str, python: str) -> subprocess.Popen:
+    """``mkdocs serve``, watching the generated folders, with placeholders for what is missing."""
+    watched = [generated / kind for kind in ("tables", "plots", "transcripts", PLACEHOLDERS)]
+    command = [python, "-m", "mkdocs", "serve", "--strict", "-f", str(config)]
+    command += ["--dev-addr", dev_addr]
+    for folder in watched:
+        folder.mkdir(parents=True, exist_ok=True)
+        command += ["--watch", str(folder)]
+    env = {
+        **os.environ,
+        "SITE_GENERATED": str(generated),
+        "SITE_PLACEHOLDERS": str(generated / PLACEHOLDERS),
+    }
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+class Renderer:
+    """After each example measured: render what changed, and the placeholders left."""
+
+    def __init__(self, docs: Path, generated: Path):
+        self.docs, self.generated = docs, generated
+        self.rendered: dict[str, str] = {}  # example id -> the date of the record rendered
+
+    def __call__(self, data: results.Results, done: int, total: int) -> None:
+        for example_id, record in data.examples.items():
+            if self.rendered.get(example_id) != record.environment.date:
+                render_record(record, self.generated)
+                self.rendered[example_id] = record.environment.date
+        write_placeholders(self.docs, self.generated, done, total)
+
+
 def serve(
     examples: list[Example],
     profile: Profile,
@@ -102,7 +129,7 @@ def serve(
     python: str = sys.executable,
     console: Console | None = None,
 ) -> int:
-    """Start ``mkdocs serve``, then measure; keep serving until it is stopped."""
+    """Start ``mkdocs serve``, then measure; keep serving until it is stopped (Ctrl-C)."""
     console = console or Console(stderr=True)
     docs = docs_dir(config)
     results_path = generated / "results.json"
@@ -111,40 +138,24 @@ def serve(
         data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
         render_all(data, generated)  # what was measured before shows at once
     write_placeholders(docs, generated, 0, len(examples))
-    watched = [generated / kind for kind in ("tables", "plots", "transcripts", PLACEHOLDERS)]
-    for folder in watched:
-        folder.mkdir(parents=True, exist_ok=True)
-    command = [python, "-m", "mkdocs", "serve", "--strict", "-f", str(config)]
-    command += ["--dev-addr", dev_addr]
-    for folder in watched:
-        command += ["--watch", str(folder)]
-    env = {
-        **os.environ,
-        "SITE_GENERATED": str(generated),
-        "SITE_PLACEHOLDERS": str(generated / PLACEHOLDERS),
-    }
-    site = subprocess.Popen(command, cwd=ROOT, env=env)
+    site = start_site(config, generated, dev_addr, python)
     console.print(f"Serving on http://{dev_addr}/ while measuring {len(examples)} example(s)")
-
-    rendered = {}  # example id -> the date of the record last rendered
-
-    def after_each(data: dict, done: int, total: int) -> None:
-        for example_id, record in data["examples"].items():
-            if rendered.get(example_id) != record["environment"]["date"]:
-                render_record(record, generated)
-                rendered[example_id] = record["environment"]["date"]
-        write_placeholders(docs, generated, done, total)
-
     try:
         failed = measure_all(
-            examples, profile, results_path, console=console, python=python, after_each=after_each
+            examples,
+            profile,
+            results_path,
+            console=console,
+            python=python,
+            after_each=Renderer(docs, generated),
         )
         console.print(
             f"Measured every example ({failed} failed); still serving on http://{dev_addr}/ "
             "(Ctrl-C to stop)"
         )
         return site.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
+        console.print(f"Stopped. What was measured is kept in {results_path}.")
         return 0
     finally:
         if site.poll() is None:

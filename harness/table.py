@@ -10,11 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness import derived, laws
-from harness.derived import baseline_of, measured, speedup
+from harness.records import Record, Variant
 
 NOT_SIGNIFICANT = "not significant here"
-
-
 NBSP = "\u00a0"  # keeps a number and its unit on one line in a narrow column
 
 
@@ -34,39 +32,38 @@ def memory(nbytes: int) -> str:
     return f"{nbytes / 2**20:.0f}{NBSP}MiB"
 
 
-def median_cell(v: dict) -> str:
-    """The median and half its interquartile range, as a share of it: "2.65 s ± 3 %"."""
-    wall = v["wall"]
-    spread = wall["iqr"] / 2 / wall["median"] if wall["median"] else 0.0
-    return f"{duration(wall['median'])}{NBSP}±{NBSP}{percent(spread)}"
-
-
 def percent(share: float) -> str:
     return f"{share * 100:.0f}{NBSP}%" if share >= 0.01 else f"{share * 100:.1f}{NBSP}%"
 
 
-def where(record: dict) -> str:
+def median_cell(record: Record, v: Variant) -> str:
+    """The median and half its interquartile range, as a share of it: "2.65 s ± 3 %"."""
+    wall = record.of(v).wall
+    spread = wall.iqr / 2 / wall.median if wall.median else 0.0
+    return f"{duration(wall.median)}{NBSP}±{NBSP}{percent(spread)}"
+
+
+def where(record: Record) -> str:
     """The machine, the Python build, the commit and the date of a record."""
-    env = record["environment"]
-    hw, py = env["hardware"], env["python"]
-    build = "free-threaded" if py["free_threaded"] else "with the GIL"
-    load = env.get("load", {})
-    quota = f", a CPU quota of {load['cpu_quota']:g} cores" if load.get("cpu_quota") else ""
-    gpu = f"; GPU {load['gpu']}" if load.get("gpu") else ""
+    env = record.environment
+    hw, py, load = env.hardware, env.python, env.load
+    build = "free-threaded" if py.free_threaded else "with the GIL"
+    quota = f", a CPU quota of {load.cpu_quota:g} cores" if load.cpu_quota else ""
+    gpu = f"; GPU {load.gpu}" if load.gpu else ""
     return (
-        f"{hw['cpu']}, {hw['usable_cores']} usable of {hw['logical_cores']} logical cores"
-        f"{quota}, {hw['memory_bytes'] / 2**30:.0f} GiB, {hw['os']}{gpu}; "
-        f"Python {py['version']} ({build}); commit {env['commit']}, {env['date'][:10]}."
+        f"{hw.cpu}, {hw.usable_cores} usable of {hw.logical_cores} logical cores"
+        f"{quota}, {hw.memory_bytes / 2**30:.0f} GiB, {hw.os}{gpu}; "
+        f"Python {py.version} ({build}); commit {env.commit}, {env.date[:10]}."
     )
 
 
-def noise_line(record: dict) -> str:
+def noise_line(record: Record) -> str:
     band = derived.noise_band(record)
     if band is None:
         return ""
     return (
         f" Noise on this machine during this run: ±{percent(band)} (a reference workload "
-        f"timed {record['noise']['checks']} times in the run, and the rows' own spread); "
+        f"timed {record.noise.checks} times in the run, and the rows' own spread); "
         f"speedups within it are marked *{NOT_SIGNIFICANT}*."
     )
 
@@ -77,22 +74,21 @@ FLAG_MEANINGS = {
 }
 
 
-def flags_line(record: dict) -> str:
+def flags_line(record: Record) -> str:
     """What the ⚠ marks in this table mean, with a link to the reading guide."""
-    shown = sorted({f for v in record["variants"] for f in v.get("flags", [])})
+    shown = sorted({f for m in record.measured.values() for f in m.flags})
     if not shown:
         return ""
     meanings = "; ".join(f"*{flag}*: {FLAG_MEANINGS.get(flag, flag)}" for flag in shown)
     return f"⚠ {meanings} ([how to read a table](/index.md#how-to-read-a-table)). "
 
 
-def footer(record: dict) -> str:
-    timed = [v for v in record["variants"] if measured(v)]
-    runs = sorted({v["wall"]["runs"] for v in timed}) or [0]
+def footer(record: Record) -> str:
+    runs = sorted({m.wall.runs for m in record.measured.values()}) or [0]
     counted = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]} to {runs[-1]}"
-    size = ", ".join(f"{k}={v}" for k, v in record["size"].items())
+    size = ", ".join(f"{k}={v}" for k, v in record.description.size.items())
     return (
-        f"<small>{flags_line(record)}{record['profile'].capitalize()} profile, {size}; median of "
+        f"<small>{flags_line(record)}{record.profile.capitalize()} profile, {size}; median of "
         f"{counted} runs per variant.{noise_line(record)} {where(record)}</small>"
     )
 
@@ -105,125 +101,116 @@ class Column:
     full table under it, which a reader opens on demand.
     """
 
-    header: Callable[[dict], str]
-    applies: Callable[[dict], bool]
-    cell: Callable[[dict, dict, dict], str]  # (variant, its baseline, record)
+    header: Callable[[Record], str]
+    applies: Callable[[Record], bool]
+    cell: Callable[[Record, Variant], str]
     main: bool = True
 
 
-def always(record: dict) -> bool:
+def always(record: Record) -> bool:
     return True
 
 
-def has_bound(record: dict) -> bool:
-    return any(v.get("bound") is not None for v in record["variants"])
+def has_bound(record: Record) -> bool:
+    return any(v.bound is not None for v in record.variants)
 
 
-def wants_cost(record: dict) -> bool:
-    return record.get("cost", False)
+def wants_cost(record: Record) -> bool:
+    return record.table.cost
 
 
-def efficiency_header(record: dict) -> str:
+def efficiency_header(record: Record) -> str:
     if derived.counts_workers(record):
         return "Speedup ÷ workers"
-    return f"Speedup ÷ {record['environment']['hardware']['usable_cores']} cores"
+    return f"Speedup ÷ {record.environment.hardware.usable_cores} cores"
 
 
-def efficiency_cell(v: dict, baseline: dict, record: dict) -> str:
-    value = derived.efficiency(v, baseline, record)
+def efficiency_cell(record: Record, v: Variant) -> str:
+    value = derived.efficiency(record, v)
     return "–" if value is None else f"{value:.2f}"
 
 
-def speedup_cell(v: dict, baseline: dict, record: dict) -> str:
-    ratio = speedup(v, baseline)
+def speedup_cell(record: Record, v: Variant) -> str:
+    ratio = derived.speedup(record, v)
     shown = f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"  # 0.0013×, not 0.00×
-    if v["name"] != baseline["name"] and derived.within_noise(ratio, record):
+    if v.name != v.baseline and derived.within_noise(ratio, record):
         shown += f" *({NOT_SIGNIFICANT})*"
     return shown
 
 
-def counts_cpu(v: dict, record: dict) -> bool:
-    """False where the work ran in processes that outlive each call (a pool or a cluster
-    started beforehand): their CPU time is counted only when they are reaped."""
-    return record.get("cpu_time", True) and v.get("cpu_time", True)
+def cpu_cell(record: Record, v: Variant) -> str:
+    return duration(record.of(v).cpu.median) if derived.counts_cpu(v) else "–"
 
 
-def cpu_cell(v: dict, baseline: dict, record: dict) -> str:
-    return duration(v["cpu"]["median"]) if counts_cpu(v, record) else "–"
+def bound_cell(record: Record, v: Variant) -> str:
+    bound = derived.effective_bound(record, v)
+    return "–" if bound is None else duration(bound)
 
 
-def bound_cells(v: dict, baseline: dict) -> tuple[str, str]:
-    bound = derived.effective_bound(v, baseline)
-    if bound is None:
-        return "–", "–"
-    return duration(bound), f"{v['wall']['median'] / bound:.2f}"
+def over_bound_cell(record: Record, v: Variant) -> str:
+    bound = derived.effective_bound(record, v)
+    return "–" if bound is None else f"{record.of(v).wall.median / bound:.2f}"
 
 
 def dollars(amount: float) -> str:
     return f"${amount:.3f}" if amount >= 0.01 else f"${amount:.4f}"
 
 
-def cost_header(record: dict) -> str:
-    return "Cost per 1,000 runs"
+def cost_cell(record: Record, v: Variant) -> str:
+    machine = derived.machine_for(derived.cores_used(record, v))
+    return f"{dollars(1000 * derived.dollars_per_run(record, v))} ({machine['name']})"
 
 
-def cost_cell(v: dict, baseline: dict, record: dict) -> str:
-    machine = derived.machine_for(derived.cores_used(v, record))
-    return f"{dollars(1000 * derived.dollars_per_run(v, record))} ({machine['name']})"
-
-
-def cpu_seconds_cell(v: dict, baseline: dict, record: dict) -> str:
-    if not counts_cpu(v, record):
+def cpu_seconds_cell(record: Record, v: Variant) -> str:
+    if not derived.counts_cpu(v):
         return "–"
-    total = 1000 * derived.cpu_seconds(v)
+    total = 1000 * derived.cpu_seconds(record, v)
     return f"{total:,.0f}" if total >= 100 else f"{total:.3g}"
 
 
-def law_of(record: dict):
-    return laws.amdahl if record["scaling"]["law"] == "amdahl" else laws.gustafson
+def law_of(record: Record):
+    return laws.amdahl if record.table.law == "amdahl" else laws.gustafson
 
 
-def serial_of(record: dict) -> float:
-    return record["scaling"]["serial_fraction"]
+def is_law(name: str) -> Callable[[Record], bool]:
+    return lambda record: record.table.law == name
 
 
-def is_law(name: str) -> Callable[[dict], bool]:
-    return lambda record: record["scaling"]["law"] == name
-
-
-def karp_flatt_cell(v: dict, baseline: dict, record: dict) -> str:
-    implied = derived.karp_flatt(v, baseline)
+def karp_flatt_cell(record: Record, v: Variant) -> str:
+    implied = derived.karp_flatt(record, v)
     return "–" if implied is None else f"{implied:.3f}"
 
 
-NAME = Column(lambda r: "Variant", always, lambda v, b, r: shown_name(v))
-MEDIAN = Column(
-    lambda r: "Median ± spread",
-    always,
-    lambda v, b, r: median_cell(v),
-)
-RUNS = Column(lambda r: "Runs", always, lambda v, b, r: str(v["wall"]["runs"]), main=False)
+def difference_cell(record: Record, v: Variant) -> str:
+    gap = record.of(v).largest_difference
+    if v.name == v.baseline or gap is None:
+        return "–"
+    return "same" if not gap else f"within {gap:.1g}"
+
+
+def law_cell(record: Record, v: Variant) -> str:
+    return f"{law_of(record)(record.table.serial_fraction, v.workers or 1):.2f}×"
+
+
+def work_cell(record: Record, v: Variant) -> str:
+    return f"{(v.work or 1) / (record.baseline_of(v).work or 1):.2g}×"
+
+
+NAME = Column(lambda r: "Variant", always, lambda r, v: shown_name(r, v))
+MEDIAN = Column(lambda r: "Median ± spread", always, median_cell)
+RUNS = Column(lambda r: "Runs", always, lambda r, v: str(r.of(v).wall.runs), main=False)
 FASTEST = Column(
-    lambda r: "Fastest run", always, lambda v, b, r: duration(v["wall"]["min"]), main=False
+    lambda r: "Fastest run", always, lambda r, v: duration(r.of(v).wall.min), main=False
 )
 SPEEDUP = Column(lambda r: "Speedup", always, speedup_cell)
 CPU = Column(lambda r: "CPU time", always, cpu_cell)
-MEMORY = Column(lambda r: "Peak memory", always, lambda v, b, r: memory(v["peak_rss"]), main=False)
-COST = [
-    Column(lambda r: "CPU-seconds per 1,000 runs", wants_cost, cpu_seconds_cell),
-    Column(cost_header, wants_cost, cost_cell),
-]
-
+MEMORY = Column(lambda r: "Peak memory", always, lambda r, v: memory(r.of(v).peak_rss), main=False)
+CPU_SECONDS = Column(lambda r: "CPU-seconds per 1,000 runs", wants_cost, cpu_seconds_cell)
+COST = Column(lambda r: "Cost per 1,000 runs", wants_cost, cost_cell)
 DIFFERENCE = Column(
     lambda r: "Result vs baseline",
-    lambda r: any(v.get("largest_difference") for v in r["variants"]),
-    lambda v, b, r: (
-        "–"
-        if v["name"] == b["name"] or v.get("largest_difference") is None
-        else "same"
-        if not v["largest_difference"]
-        else f"within {v['largest_difference']:.1g}"
-    ),
+    lambda r: any(m.largest_difference for m in r.measured.values()),
+    difference_cell,
     main=False,
 )
 
@@ -232,72 +219,65 @@ COLUMNS = [
     MEDIAN,
     SPEEDUP,
     CPU,
-    Column(efficiency_header, lambda r: r.get("efficiency", False), efficiency_cell),
-    Column(lambda r: "Bound", has_bound, lambda v, b, r: bound_cells(v, b)[0], main=False),
-    Column(lambda r: "Median ÷ bound", has_bound, lambda v, b, r: bound_cells(v, b)[1]),
-    *COST,
+    Column(efficiency_header, lambda r: r.table.efficiency, efficiency_cell),
+    Column(lambda r: "Bound", has_bound, bound_cell, main=False),
+    Column(lambda r: "Median ÷ bound", has_bound, over_bound_cell),
+    CPU_SECONDS,
+    COST,
     RUNS,
     FASTEST,
     MEMORY,
     DIFFERENCE,
 ]
 
-# On the scaling tables the law's columns and the cost take the page's width;
-# CPU time and CPU-seconds are in the full table.
-BESIDE_THE_LAW = [dataclasses.replace(c, main=False) for c in (CPU, COST[0])]
-
 # Strong scaling (Amdahl: a fixed problem) and weak scaling (Gustafson: the
-# problem grows with the workers), measured against the law's prediction.
+# problem grows with the workers), measured against the law's prediction. The
+# law's columns and the cost take the page's width; CPU time and CPU-seconds
+# are in the full table.
 SCALING_COLUMNS = [
     NAME,
-    Column(lambda r: "Workers", always, lambda v, b, r: str(v["workers"] or 1)),
+    Column(lambda r: "Workers", always, lambda r, v: str(v.workers or 1)),
     MEDIAN,
+    Column(lambda r: "Work", is_law("gustafson"), work_cell, main=False),
     Column(
-        lambda r: "Work",
-        is_law("gustafson"),
-        lambda v, b, r: f"{(v['work'] or 1) / (b['work'] or 1):.2g}×",
-        main=False,
-    ),
-    Column(
-        lambda r: "Scaled speedup" if r["scaling"]["law"] == "gustafson" else "Speedup",
+        lambda r: "Scaled speedup" if r.table.law == "gustafson" else "Speedup",
         always,
         speedup_cell,
     ),
     Column(
-        lambda r: f"{r['scaling']['law'].capitalize()}, s = {serial_of(r):.2f}",
+        lambda r: f"{r.table.law.capitalize()}, s = {r.table.serial_fraction:.2f}",
         always,
-        lambda v, b, r: f"{law_of(r)(serial_of(r), v['workers'] or 1):.2f}×",
+        law_cell,
     ),
     Column(lambda r: "Karp–Flatt serial fraction", is_law("amdahl"), karp_flatt_cell),
-    *BESIDE_THE_LAW,
-    COST[1],
+    *(dataclasses.replace(c, main=False) for c in (CPU, CPU_SECONDS)),
+    COST,
     RUNS,
     MEMORY,
     DIFFERENCE,
 ]
 
 
-def row(v: dict, used: list[Column], record: dict) -> str:
-    if not measured(v):
-        reason = "not measured here: " + "; ".join(v["missing"])
-        cells = [shown_name(v), reason] + ["–"] * (len(used) - 2)
+def row(record: Record, v: Variant, used: list[Column]) -> str:
+    if record.of(v) is None:
+        reason = "not measured here: " + "; ".join(v.missing)
+        cells = [shown_name(record, v), reason] + ["–"] * (len(used) - 2)
     else:
-        baseline = baseline_of(v, record)
-        cells = [c.cell(v, baseline, record) for c in used]
+        cells = [c.cell(record, v) for c in used]
     return "| " + " | ".join(cells) + " |"
 
 
-def markdown_table(record: dict, columns: list[Column], indent: str = "") -> str:
+def markdown_table(record: Record, columns: list[Column], indent: str = "") -> str:
     used = [c for c in columns if c.applies(record)]
     lines = [
         "| " + " | ".join(c.header(record) for c in used) + " |",
         "|" + "---|" + "---:|" * (len(used) - 1),
-        *(row(v, used, record) for v in record["variants"]),
+        *(row(record, v, used) for v in record.variants),
     ]
     return "\n".join(indent + line for line in lines)
 
 
-def cost_note(record: dict) -> str:
+def cost_note(record: Record) -> str:
     if not wants_cost(record):
         return ""
     prices = derived.prices()
@@ -308,9 +288,9 @@ def cost_note(record: dict) -> str:
     )
 
 
-def crossover_line(record: dict) -> str:
+def crossover_line(record: Record) -> str:
     """One sentence from the table: where each variant first reaches the efficiency asked for."""
-    threshold = record.get("crossover")
+    threshold = record.table.crossover
     if not threshold:
         return ""
     found = derived.crossovers(record, threshold)
@@ -323,9 +303,9 @@ def crossover_line(record: dict) -> str:
     )
 
 
-def input_line(record: dict) -> str:
+def input_line(record: Record) -> str:
     """The sizes of the files the variants read, for peak memory to be read against."""
-    sizes = record.get("input_bytes")
+    sizes = record.description.input_bytes
     if not sizes:
         return ""
     return (
@@ -335,19 +315,23 @@ def input_line(record: dict) -> str:
     )
 
 
-def render_table(record: dict) -> str:
+def columns_of(record: Record) -> list[Column]:
+    columns = SCALING_COLUMNS if record.table.law else COLUMNS
+    if record.table.memory:  # the page is about memory: it belongs beside the time
+        columns = [dataclasses.replace(c, main=True) if c is MEMORY else c for c in columns]
+    return columns
+
+
+def render_table(record: Record) -> str:
     """The table a page includes: the main columns, then every column on demand, then where.
 
     Speedups are against the first variant of each group (or of the table).
-    Examples that set ``efficiency`` get speedup ÷ workers (or ÷ cores),
-    examples with a ``bound`` how close each variant came to it, ``cost`` the
-    price of a run, scaling examples their law's prediction and the Karp–Flatt
-    fraction. A variant whose requirements this machine lacks gets a row that
-    says so.
+    The table's options add speedup ÷ workers, the price of a run, peak
+    memory, or the scaling law's prediction and the Karp–Flatt fraction; a
+    bound adds how close each variant came to it. A variant whose
+    requirements this machine lacks gets a row that says so.
     """
-    columns = SCALING_COLUMNS if record.get("scaling") else COLUMNS
-    if record.get("memory"):  # the page is about memory: it belongs beside the time
-        columns = [dataclasses.replace(c, main=True) if c is MEMORY else c for c in columns]
+    columns = columns_of(record)
     return (
         markdown_table(record, [c for c in columns if c.main])
         + input_line(record)
@@ -361,13 +345,16 @@ def render_table(record: dict) -> str:
     )
 
 
-def shown_name(variant: dict) -> str:
-    return variant["name"] + "".join(f" ⚠ *{flag}*" for flag in variant.get("flags", []))
+def shown_name(record: Record, v: Variant) -> str:
+    measured = record.of(v)
+    flags = measured.flags if measured else ()
+    return v.name + "".join(f" ⚠ *{flag}*" for flag in flags)
 
 
-def render_transcript(record: dict, transcript: dict) -> str:
+def render_transcript(record: Record, title: str) -> str:
     """What the example printed when the harness ran it, as a page includes it."""
+    transcript = record.transcripts[title]
     return (
-        f'```text title="{transcript["command"]}"\n{transcript["output"].rstrip()}\n```\n\n'
+        f'```text title="{transcript.command}"\n{transcript.output.rstrip()}\n```\n\n'
         + f"<small>Printed on {where(record)}</small>\n"
     )

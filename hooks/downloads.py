@@ -9,19 +9,16 @@ site itself and, when ``repo_url`` is set, the file on the repository.
 """
 
 import posixpath
-import re
 import sys
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
-BRANCH = "main"  # the branch the published site is built from
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness.discover import Example
+from harness.paths import EXAMPLE_INCLUDE, EXAMPLES, ROOT
 
-sys.path.insert(0, str(ROOT))
-from harness.discover import Example  # noqa: E402
+BRANCH = "main"  # the branch the published site is built from
 
 
 def example_files() -> list[Path]:
@@ -42,7 +39,7 @@ def on_files(files: Files, config) -> Files:
 
 def scripts_on(markdown: str) -> list[str]:
     """The scripts a page includes, in order, then the modules they import."""
-    shown = list(dict.fromkeys(INCLUDE.findall(markdown)))
+    shown = list(dict.fromkeys(EXAMPLE_INCLUDE.findall(markdown)))
     needed = []
     for relative in shown:
         path = ROOT / relative
@@ -64,12 +61,15 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     scripts = scripts_on(markdown)
     if not scripts:
         return markdown
-    shown = set(INCLUDE.findall(markdown))
+    shown = set(EXAMPLE_INCLUDE.findall(markdown))
     page_dir = posixpath.dirname(page.file.src_uri)
     box = [
         '!!! example "Take the code home"',
-        "    The code on this page comes from these scripts. Put them in one folder:",
-        "    each runs with `python`, on generated data or a local server it starts.",
+        "    The code on this page comes from these scripts. Put them in one folder",
+        "    and run one with `uv run <script>.py`, which installs the libraries its",
+        "    header lists (or with `python` where they are installed). It times every",
+        "    variant on generated data or a local server it starts; `--help` says how",
+        "    to give it your own.",
         "",
         *(link_line(s, page_dir, config.repo_url or "", s in shown) for s in scripts),
         "",

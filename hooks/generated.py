@@ -1,30 +1,49 @@
-"""MkDocs hook: a page that includes a table, plot or output not measured yet fails in one line.
+"""MkDocs hook: a build that includes tables, plots or outputs not measured yet fails once,
+naming every one of them with the command that makes it.
 
-Without it, pymdownx.snippets stops the build with a long traceback ending in
-``SnippetMissingError``, which names neither the page nor the fix.
+Without it, pymdownx.snippets stops the build at the first missing file with a
+long traceback ending in ``SnippetMissingError``, which names neither the page
+nor the fix, and a contributor on a fresh clone finds the missing files one
+build at a time.
 """
 
-import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-INCLUDE = re.compile(r'--8<--\s+"((tables|plots|transcripts)/([^"]+)\.md)"')
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness.paths import GENERATED_INCLUDE, example_of
+
+missing: dict[str, list[str]] = {}  # page -> the generated files it lacks
 
 
-def example_of(kind: str, rest: str) -> str:
-    """The example id a generated file belongs to: transcripts/x/y/title.md -> x/y."""
-    return rest.rsplit("/", 1)[0] if kind == "transcripts" else rest
+def on_pre_build(config) -> None:
+    missing.clear()
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     base_paths = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
-    for path, kind, rest in INCLUDE.findall(markdown):
-        if not any((Path(base) / path).exists() for base in base_paths):
-            example = example_of(kind, rest)
-            raise PluginError(
-                f"{page.file.src_uri} includes {path}, which is not measured yet: "
-                f"run `.venv/bin/python -m harness measure {example}` and "
-                "`.venv/bin/python -m harness render` (or `make serve`, which shows a placeholder)"
-            )
-    return markdown
+
+    def found(match) -> str:
+        path = match[1]
+        if any((Path(base) / path).exists() for base in base_paths):
+            return match[0]
+        missing.setdefault(page.file.src_uri, []).append(path)
+        return f"*Not measured: {path}*"
+
+    return GENERATED_INCLUDE.sub(found, markdown)
+
+
+def on_post_build(config) -> None:
+    if not missing:
+        return
+    lines = [f"  {page}: {', '.join(paths)}" for page, paths in sorted(missing.items())]
+    examples = sorted({example_of(p) for paths in missing.values() for p in paths})
+    raise PluginError(
+        f"{sum(map(len, missing.values()))} generated file(s) that pages include are not "
+        f"measured yet:\n" + "\n".join(lines) + "\nMeasure them with "
+        f"`.venv/bin/python -m harness measure {' '.join(examples)}` and "
+        "`.venv/bin/python -m harness render`; `make smoke-site` builds the site with smoke tables "
+        "where nothing better is measured, and `make serve` shows placeholders meanwhile."
+    )

@@ -1,78 +1,83 @@
-"""Records as the harness stores them (``harness.records``), for tests of rendering."""
+"""Records as the harness makes them (``harness.records``), for tests of what reads them."""
 
 from harness import stats
-from harness.records import ExampleRecord, VariantResult
+from harness.records import (
+    Description,
+    Environment,
+    Hardware,
+    Measured,
+    Noise,
+    PythonBuild,
+    Record,
+    Table,
+    Variant,
+)
 
 
-def variant(
+def row(
     name: str,
-    seconds: float,
+    seconds: float | None = None,
     cpu: float | None = None,
     *,
-    baseline: str | None = None,
+    peak_rss: int = 2**20,
+    largest_difference: float | None = None,
+    runs: list[float] | None = None,
     **facts,
-) -> VariantResult:
-    """A measured row: one run of ``seconds`` (CPU time ``cpu``, the same by default)."""
-    row: VariantResult = {
-        "name": name,
-        "group": None,
-        "baseline": baseline or name,
-        "workers": None,
-        "work": None,
-        "bound": None,
-        "requires": [],
-        "missing": [],
-        "wall": stats.summarise([seconds]),
-        "cpu": stats.summarise([seconds if cpu is None else cpu]),
-        "peak_rss": 2**20,
-        "flags": [],
-    }
-    row.update(facts)
-    return row
+) -> tuple[Variant, Measured | None]:
+    """A variant and what it measured: one run of ``seconds`` (or ``runs``), CPU time
+    ``cpu`` (the wall time by default). ``seconds=None``: not measured (say why in
+    ``missing``)."""
+    variant = Variant(name=name, baseline=facts.pop("baseline", name), **facts)
+    if seconds is None and runs is None:
+        return variant, None
+    walls = runs or [seconds]
+    wall = stats.summarise(walls)
+    measured = Measured(
+        wall=wall,
+        cpu=stats.summarise([w if cpu is None else cpu for w in walls]),
+        peak_rss=peak_rss,
+        largest_difference=largest_difference,
+        flags=stats.flags(wall),
+    )
+    return variant, measured
 
 
-def not_measured(name: str, reason: str, baseline: str) -> VariantResult:
-    return {
-        "name": name,
-        "group": None,
-        "baseline": baseline,
-        "workers": None,
-        "work": None,
-        "bound": None,
-        "requires": ["gpu"],
-        "missing": [reason],
-    }
-
-
-def record(variants: list[VariantResult], **fields) -> ExampleRecord:
+def record(
+    rows: list[tuple[Variant, Measured | None]],
+    *,
+    table: Table | None = None,
+    noise: Noise | None = None,
+    input_bytes: dict | None = None,
+    **fields,
+) -> Record:
     """An example's record on a 2-core test machine, with no noise measured unless given."""
-    made: ExampleRecord = {
+    description = Description(
+        variants=tuple(v for v, _ in rows),
+        size={"n": 1},
+        table=table or Table(),
+        input_bytes=input_bytes,
+    )
+    made = {
         "id": "x",
         "fingerprint": "0" * 16,
         "profile": "quick",
-        "size": {"n": 1},
-        "efficiency": False,
-        "cpu_time": True,
-        "cost": False,
-        "scaling": None,
-        "transcripts": {},
-        "variants": variants,
-        "environment": {
-            "hardware": {
-                "cpu": "Test CPU",
-                "usable_cores": 2,
-                "logical_cores": 4,
-                "memory_bytes": 2**33,
-                "os": "Linux x86_64",
-            },
-            "python": {"version": "3.13.0", "free_threaded": True},
-            "libraries": {},
-            "start_method": "fork",
-            "commit": "abc1234",
-            "date": "2026-01-01T00:00:00+00:00",
-            "load": {},
-        },
-        "noise": None,
+        "description": description,
+        "measured": {v.name: m for v, m in rows if m is not None},
+        "environment": Environment(
+            hardware=Hardware(
+                cpu="Test CPU",
+                logical_cores=4,
+                usable_cores=2,
+                memory_bytes=2**33,
+                os="Linux x86_64",
+            ),
+            python=PythonBuild(version="3.13.0", free_threaded=True, gil_enabled=False),
+            libraries={},
+            start_method="fork",
+            commit="abc1234",
+            date="2026-01-01T00:00:00+00:00",
+        ),
+        "noise": noise,
     }
     made.update(fields)
-    return made
+    return Record(**made)

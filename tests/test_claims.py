@@ -1,30 +1,25 @@
 """Sentences about measured results are checked against them when the site is built."""
 
-import json
+import dataclasses
 import sys
 
 import pytest
-from conftest import ROOT
-from factories import record, variant
-from test_site import build, page_config
+from conftest import ROOT, build, page_config
+from factories import record, row
+
+from harness import results
+from harness.records import Noise
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import claims
 
-NOISE = {"band": 0.1, "checks": 5, "reference_median": 0.04}
+NOISE = Noise(band=0.1, checks=5, reference_median=0.04)
+ONE = "pure Python: one thread"
 GIL = record(
     [
-        variant("pure Python: one thread", 1.0, group="pure Python"),
-        variant(
-            "pure Python: 4 threads", 1.02, group="pure Python", baseline="pure Python: one thread"
-        ),
-        variant(
-            "pure Python: 4 processes",
-            0.3,
-            group="pure Python",
-            baseline="pure Python: one thread",
-            workers=4,
-        ),
+        row(ONE, 1.0, group="pure Python"),
+        row("pure Python: 4 threads", 1.02, group="pure Python", baseline=ONE),
+        row("pure Python: 4 processes", 0.3, group="pure Python", baseline=ONE, workers=4),
     ],
     id="cpu/gil",
     noise=NOISE,
@@ -56,8 +51,8 @@ def test_each_kind_of_claim_is_checked_against_the_record(check, holds):
 def test_a_memory_claim_compares_peak_memory_without_the_timing_noise():
     files = record(
         [
-            variant("pandas", 2.0, peak_rss=4 * 2**30),
-            variant("streaming", 1.0, baseline="pandas", peak_rss=2**30),
+            row("pandas", 2.0, peak_rss=4 * 2**30),
+            row("streaming", 1.0, baseline="pandas", peak_rss=2**30),
         ],
         noise=NOISE,
     )
@@ -68,8 +63,8 @@ def test_a_memory_claim_compares_peak_memory_without_the_timing_noise():
 
 STREAMING = record(
     [
-        variant("pandas", 2.0, peak_rss=4 * 2**30),
-        variant("streaming", 1.0, baseline="pandas", peak_rss=2**30),
+        row("pandas", 2.0, peak_rss=4 * 2**30),
+        row("streaming", 1.0, baseline="pandas", peak_rss=2**30),
     ],
     id="files",
     profile="full",
@@ -109,7 +104,7 @@ PAGE = (
 def site_with_claim(tmp_path, limit: float):
     generated = tmp_path / "generated"
     generated.mkdir()
-    (generated / "results.json").write_text(json.dumps({"schema": 2, "examples": {"cpu/gil": GIL}}))
+    results.save(results.Results({"cpu/gil": GIL}), generated / "results.json")
     config = page_config(tmp_path, PAGE.replace("{limit}", str(limit)))
     return config, generated
 
@@ -152,8 +147,8 @@ FULL_SIZE_PAGE = (
 def site_with_full_size_claim(tmp_path, profile: str, limit: float):
     generated = tmp_path / "generated"
     generated.mkdir(parents=True)
-    examples = {"files": {**STREAMING, "profile": profile}}
-    (generated / "results.json").write_text(json.dumps({"schema": 2, "examples": examples}))
+    examples = {"files": dataclasses.replace(STREAMING, profile=profile)}
+    results.save(results.Results(examples), generated / "results.json")
     return page_config(tmp_path, FULL_SIZE_PAGE.replace("{limit}", str(limit))), generated
 
 

@@ -16,8 +16,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT
-from test_site import page_config
+from conftest import ROOT, page_config, write_example
 
 from harness import serve
 
@@ -104,8 +103,7 @@ def test_a_reader_sees_a_placeholder_then_the_table_appears(tmp_path):
     if browser_path is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
     examples = tmp_path / "examples"
-    examples.mkdir()
-    (examples / "gated.py").write_text(GATED)
+    write_example(examples, "gated", GATED)
     config = page_config(tmp_path, '# Gated\n\n--8<-- "tables/gated.md"\n')
     gate = tmp_path / "gate"
     address = f"127.0.0.1:{free_port()}"

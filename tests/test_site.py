@@ -1,44 +1,22 @@
 """The site builds strictly from measured tables, and refuses to build without them."""
 
-import os
 import re
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from conftest import ROOT, harness
+from conftest import ROOT, build, harness, page_config
 
-MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-HOOKS = ("downloads.py", "generated.py", "claims.py")
-
-
-def build(config: Path, site: Path, generated: Path, **extra_env):
-    env = {
-        **os.environ,
-        "SITE_GENERATED": str(generated),
-        "NO_MKDOCS_2_WARNING": "1",
-        **extra_env,
-    }
-    return subprocess.run(
-        [*MKDOCS, "-f", str(config), "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+from harness import results
 
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
     """Every example measured with the smoke profile, and rendered, into a private folder.
 
-    In two shards at once, merged as the publishing workflow merges its shards:
-    much of a smoke run is waiting (clusters starting, servers, time-outs shown
-    on purpose), which two harnesses overlap.
+    The smoke profile runs each script as a reader does (``--size smoke``). In two
+    shards at once, merged as the publishing workflow merges its shards: much of a
+    smoke run is waiting (clusters starting, servers, time-outs shown on purpose),
+    which two harnesses overlap.
     """
     generated = tmp_path_factory.mktemp("generated")
     other = tmp_path_factory.mktemp("generated-second-shard")
@@ -85,6 +63,7 @@ def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
     assert 'href="threads-notebook.ipynb" download' in notebook
     assert (notebook_dir / "threads-notebook.ipynb").exists()
     assert 'download href="../../examples/io/threads.py"' in page
+    assert 'download href="../../examples/side_by_side.py"' in page
     links = 0
     for html in site.rglob("*.html"):
         for href in re.findall(r'<a download href="([^"]+)"', html.read_text()):
@@ -93,42 +72,38 @@ def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
     assert links >= 10
 
 
-def page_config(tmp_path: Path, markdown: str) -> Path:
-    """A one-page site that inherits every setting of the real one."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text(markdown)
-    config = tmp_path / "mkdocs.yml"
-    # Paths in a config are relative to its own file: give the inherited ones in full.
-    config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        f"docs_dir: {docs}\n"
-        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
-        "hooks:\n"
-        + "".join(f"  - {ROOT / 'hooks' / name}\n" for name in HOOKS)
-        + "nav:\n  - index.md\n"
+@pytest.mark.slow
+def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measured):
+    """`python examples/x.py --size smoke` times (or names as not run here) every
+    variant its page's table shows: no second, hand-kept list that drifts."""
+    for example_id, record in results.load(measured / "results.json").examples.items():
+        printed = record.transcripts["as-a-reader"].output
+        rows = {line.split("  ")[0].strip() for line in printed.splitlines()}
+        missing = [v.name for v in record.variants if v.name not in rows]
+        assert not missing, f"{example_id} printed no row for {missing}:\n{printed}"
+
+
+def build_page(tmp_path, markdown: str):
+    """A strict build of a one-page site with nothing measured."""
+    return build(page_config(tmp_path, markdown), tmp_path / "site", tmp_path / "empty")
+
+
+def test_every_table_a_site_lacks_is_named_at_once_with_the_command(tmp_path):
+    run = build_page(
+        tmp_path,
+        '# Page\n\n--8<-- "tables/io/never_measured.md"\n\n--8<-- "plots/cpu/also_not.md"\n',
     )
-    return config
-
-
-def test_a_table_that_was_never_measured_fails_the_build_and_is_named(tmp_path):
-    config = page_config(tmp_path, '# Page\n\n--8<-- "tables/io/never_measured.md"\n')
-    run = build(config, tmp_path / "site", tmp_path / "empty")
     assert run.returncode != 0
-    # One line: which page, which file, and the command that makes it; no traceback.
-    assert (
-        "index.md includes tables/io/never_measured.md, which is not measured yet: "
-        "run `.venv/bin/python -m harness measure io/never_measured`"
-    ) in run.stderr
+    # One message: which page, every file it lacks, and the command that makes them.
+    assert "2 generated file(s) that pages include are not measured yet:" in run.stderr
+    assert "index.md: tables/io/never_measured.md, plots/cpu/also_not.md" in run.stderr
+    assert "harness measure cpu/also_not io/never_measured`" in run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_a_missing_snippet_section_fails_the_build(tmp_path):
-    config = page_config(
-        tmp_path,
-        '# Page\n\n```python title="x"\n--8<-- "examples/io/threads.py:no_such_part"\n```\n',
-    )
-    run = build(config, tmp_path / "site", tmp_path / "empty")
+    page = '# Page\n\n```python title="x"\n--8<-- "examples/io/threads.py:no_such_part"\n```\n'
+    run = build_page(tmp_path, page)
     assert run.returncode != 0
     assert "no_such_part" in run.stderr
 

@@ -88,9 +88,9 @@ def test_the_failure_rate_is_honoured():
     "fetch", [threads.sequential, threads.with_thread_map, threads.with_as_completed]
 )
 def test_retries_lose_no_day_when_the_server_fails_a_third_of_requests(fetch):
-    with threads.workload(days_count=30, latency=0.005, failure_rate=0.33) as job:
+    with threads.workload(days=30, latency=0.005, failure_rate=0.33) as job:
         days = fetch(job)
-        with threads.workload(days_count=30, latency=0.005) as healthy:
+        with threads.workload(days=30, latency=0.005) as healthy:
             assert days == threads.sequential(healthy)
     assert [d["date"] for d in days] == job.dates
 

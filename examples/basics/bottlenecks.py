@@ -12,7 +12,6 @@ I/O-bound run from a CPU-bound one, and compares four ways of writing the
 same transform: a for loop, a list comprehension, ``map`` and NumPy.
 """
 
-import argparse
 import cProfile
 import csv
 import datetime as dt
@@ -20,6 +19,7 @@ import io
 import pstats
 import random
 import statistics
+import sys
 import threading
 import time
 import timeit
@@ -27,6 +27,7 @@ import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 
@@ -206,12 +207,17 @@ def numpy_on_array(celsius: np.ndarray) -> np.ndarray:
 class Readings:
     as_list: list[float]
     as_array: np.ndarray
+    csv: str  # for the pipeline, which does far more per row: a tenth as many
 
 
 def workload(rows: int = 1_000_000) -> Readings:
+    """Temperatures to convert, and the pipeline's CSV text.
+
+    rows: how many readings to convert (the pipeline reads a tenth as many)
+    """
     rng = random.Random(7)
     values = [round(rng.gauss(28.0, 2.5), 1) for _ in range(rows)]
-    return Readings(values, np.array(values))
+    return Readings(values, np.array(values), make_csv(max(rows // 10, 1000)))
 
 
 # The same conversion written five ways, each a function of the readings.
@@ -227,43 +233,15 @@ SIZES = {  # presets for --size: readings to convert
     "quick": {"rows": 300_000},
     "full": {"rows": 1_000_000},
 }
+# --show NAME: instead of the loops, the pipeline timed, profiled, or told I/O-bound or not.
 SHOW = {
-    "timing": show_timing,
-    "cprofile": show_cprofile,
-    "pyinstrument": show_pyinstrument,
-    "which-bound": show_which_bound,
+    "timing": lambda r: show_timing(r.csv),
+    "cprofile": lambda r: show_cprofile(r.csv),
+    "pyinstrument": lambda r: show_pyinstrument(r.csv),
+    "which-bound": lambda r: show_which_bound(r.csv),
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset number of rows (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--show",
-        choices=["loops", *SHOW],
-        default="loops",
-        help="what to run: the loop comparison (default), or timing, a profiler, which-bound",
-    )
-    args = parser.parse_args()
-    rows = SIZES[args.size]["rows"]
-    if args.show in SHOW:
-        # The pipeline reads a tenth as many CSV rows: it does far more per row.
-        text = make_csv(max(rows // 10, 1000))
-        SHOW[args.show](text)
-        return
-    readings = workload(rows)
-    print(f"Converting {rows:,} readings from °C to °F")
-    for name, convert in CONVERSIONS.items():
-        _, wall, cpu = wall_and_cpu(convert, readings)
-        print(f"{name:34} {wall * 1000:8.1f} ms  (CPU {cpu * 1000:.1f} ms)")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -277,5 +255,9 @@ BENCHMARK = {
     },
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows=SHOW)

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = []
+# [tool.faster-python]
+# start-methods = []
 # ///
 """A job with a known serial part, run on 1 to N worker processes, against Amdahl's law.
 
@@ -11,12 +13,13 @@ so Amdahl's law says how fast N workers could be at best; the measured gap
 to that curve is what starting processes and moving data between them cost.
 """
 
-import argparse
 import multiprocessing
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from cores import usable_cores
 
@@ -72,10 +75,25 @@ def pool_startup(workers: int) -> float:
     return time.perf_counter() - start
 
 
+def show_startup(job: Job) -> None:
+    """How long starting a pool of each size takes, doing no work."""
+    method = multiprocessing.get_start_method()
+    print(f"Starting a pool and stopping it, no work (start method: {method})")
+    for n in WORKER_COUNTS:
+        print(f"{n:2} worker{'s' if n > 1 else ' '}  {pool_startup(n) * 1000:6.1f} ms")
+
+
 # --8<-- [end:startup]
 
 
 def workload(serial_units: int = 96, parallel_units: int = 864) -> Job:
+    """A job with a serial part and a parallel part, in units of the same work.
+
+    serial_units: work units only one process can do
+    parallel_units: work units split into 24 equal tasks
+    """
+    s = serial_units / (serial_units + parallel_units)
+    print(f"Serial fraction by design: {s:.2f}; {usable_cores()} usable cores")
     return Job(serial_units, parallel_units)
 
 
@@ -95,51 +113,6 @@ SIZES = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset amount of work (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    parser.add_argument(
-        "--show-startup",
-        action="store_true",
-        help="instead: how long starting a pool of each size takes, doing no work",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    if args.show_startup:
-        method = multiprocessing.get_start_method()
-        print(f"Starting a pool and stopping it, no work (start method: {method})")
-        for n in WORKER_COUNTS:
-            print(f"{n:2} worker{'s' if n > 1 else ' '}  {pool_startup(n) * 1000:6.1f} ms")
-        return
-    size = SIZES[args.size]
-    job = workload(**size)
-    s = serial_fraction(size)
-    print(f"Serial fraction by design: {s:.2f}; {usable_cores()} usable cores")
-    start = time.perf_counter()
-    expected = sequential(job)
-    base = time.perf_counter() - start
-    print(f"{'sequential':12} {base:6.2f} s")
-    for n in WORKER_COUNTS:
-        start = time.perf_counter()
-        assert with_workers(job, n) == expected
-        elapsed = time.perf_counter() - start
-        amdahl = 1 / (s + (1 - s) / n)
-        speedup = base / elapsed
-        print(f"{n:2} workers   {elapsed:6.2f} s  speedup {speedup:4.2f}×  (Amdahl: {amdahl:.2f}×)")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -153,10 +126,13 @@ BENCHMARK = {
             for n in WORKER_COUNTS
         },
     },
-    "scaling": {"law": "amdahl", "serial_fraction": serial_fraction},
-    "cost": True,
-    "transcripts": {"startup": ["--show-startup"]},
+    "table": {"law": "amdahl", "serial_fraction": serial_fraction, "cost": True},
+    "transcripts": {"startup": ["--show", "startup"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"startup": show_startup})

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = []
+# [tool.faster-python]
+# test = []
 # ///
 """How many cores this process may use: what a pool of workers can actually get.
 

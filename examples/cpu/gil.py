@@ -13,12 +13,12 @@ cores from threads. On a free-threaded build (3.13t, 3.14t) there is no GIL
 and pure Python scales on threads too.
 """
 
-import argparse
 import math
 import sys
 import sysconfig
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 from cores import usable_cores
@@ -112,7 +112,13 @@ WORKERS = max(usable_cores(), 2)
 
 
 def workload(tasks: int = 8, primes_per_task: int = 60_000, series_terms: int = 20_000_000):
-    """Equal tasks of each kind of work."""
+    """Equal tasks of each kind of work.
+
+    tasks: how many tasks of each kind
+    primes_per_task: numbers each pure-Python task tests for primality
+    series_terms: terms each Numba task adds up
+    """
+    print(describe_build())
     return {
         "primes": [(n * primes_per_task, (n + 1) * primes_per_task) for n in range(tasks)],
         "seeds": list(range(tasks)),
@@ -147,36 +153,6 @@ SIZES = {  # presets for --size
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset amount of work (default: %(default)s)",
-    )
-    args = parser.parse_args()
-    work = workload(**SIZES[args.size])
-    print(describe_build())
-    kinds = {"pure Python": pure_python(), "NumPy": two_ways(numpy_work, "seeds")}
-    if HAS_INTERPRETERS:
-        kinds["pure Python"][f"{WORKERS} interpreters"] = on_interpreters_row
-    else:
-        print("InterpreterPoolExecutor: skipped, it needs Python 3.14 or later")
-    if njit is None:
-        print("Numba: skipped, it is not installed for this Python")
-    else:
-        kinds["Numba, nogil=True"] = two_ways(series_nogil, "terms")
-        kinds["Numba, holding the GIL"] = two_ways(series_with_gil, "terms")
-    kinds["waiting (sleep)"] = two_ways(wait, "waits")
-    for kind, runs in kinds.items():
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run(work)
-            print(f"{kind + ', ' + name:40} {time.perf_counter() - start:7.2f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 def needing(requirement: str, runs: dict) -> dict:
     return {name: {"run": run, "requires": [requirement]} for name, run in runs.items()}
 
@@ -201,5 +177,9 @@ BENCHMARK = {
     "rel_tol": 1e-6,  # NumPy may sum in another order on another thread
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

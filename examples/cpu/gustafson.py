@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = []
+# [tool.faster-python]
+# start-methods = []
 # ///
 """Weak scaling: give N workers N times the parallel work, and see how the time holds.
 
@@ -11,10 +13,9 @@ Gustafson's law predicts the scaled speedup: the work done per second,
 against one worker.
 """
 
-import argparse
-import multiprocessing
-import time
+import sys
 from functools import partial
+from pathlib import Path
 
 from amdahl import WORKER_COUNTS, Job, sequential, serial_fraction, with_workers
 from cores import usable_cores
@@ -34,6 +35,13 @@ def weak(base: Job, workers: int) -> int:
 
 
 def workload(serial_units: int = 48, parallel_units: int = 432) -> Job:
+    """The one-worker job: each variant scales its parallel part by its workers.
+
+    serial_units: work units only one process can do
+    parallel_units: work units for one worker, split into 24 equal tasks
+    """
+    s = serial_units / (serial_units + parallel_units)
+    print(f"Serial fraction of the one-worker job: {s:.2f}; {usable_cores()} usable cores")
     return Job(serial_units, parallel_units)
 
 
@@ -49,41 +57,6 @@ SIZES = {  # presets for --size: the one-worker job
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset amount of work for one worker (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    size = SIZES[args.size]
-    base = workload(**size)
-    s = serial_fraction(size)
-    print(f"Serial fraction of the one-worker job: {s:.2f}; {usable_cores()} usable cores")
-    start = time.perf_counter()
-    sequential(base)
-    rate = work_done(size, 1) / (time.perf_counter() - start)
-    for n in WORKER_COUNTS:
-        start = time.perf_counter()
-        weak(base, n)
-        elapsed = time.perf_counter() - start
-        scaled = work_done(size, n) / elapsed / rate
-        print(
-            f"{n:2} workers, {n}× the work  {elapsed:6.2f} s  scaled speedup {scaled:4.2f}×  "
-            f"(Gustafson: {s + (1 - s) * n:.2f}×)"
-        )
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -97,10 +70,13 @@ BENCHMARK = {
             for n in WORKER_COUNTS
         },
     },
-    "work": work_done,
-    "same_result": False,  # bigger problems, other answers
-    "scaling": {"law": "gustafson", "serial_fraction": serial_fraction},
+    "work": work_done,  # bigger problems, other answers: results are not compared
+    "table": {"law": "gustafson", "serial_fraction": serial_fraction},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1", "pillow>=11"]
+# [tool.faster-python]
+# start-methods = []
 # ///
 """The image case made faster step by step: better inner work, then processes, then both.
 
@@ -12,8 +14,7 @@ after another or in a pool of processes. ``--stages`` prints where the time
 goes in each: decoding and resizing, or the clean-up.
 """
 
-import argparse
-import multiprocessing
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -170,38 +171,6 @@ SIZES = {  # presets for --size: how many generated images
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset number of generated images (default: %(default)s)",
-    )
-    parser.add_argument("--images", help="process the images in this folder instead")
-    parser.add_argument(
-        "--stages", action="store_true", help="print where the time goes in each step instead"
-    )
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    paths = workload(SIZES[args.size]["count"], args.images)
-    if args.stages:
-        show_stages(paths)
-        return
-    print(f"{len(paths)} images (start method: {multiprocessing.get_start_method()})")
-    for name, run in STEPS.items():
-        start = time.perf_counter()
-        stacked = run(paths)
-        print(f"{name:36} {time.perf_counter() - start:7.2f} s  -> {stacked.shape}")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,  # processes.py's: generated images of mixed sizes, or --images DIR
     "sizes": SIZES,
@@ -209,8 +178,12 @@ BENCHMARK = {
         **dict(list(STEPS.items())[:3]),  # steps 1 to 3: one process
         **{name: {"run": step, "workers": CORES} for name, step in list(STEPS.items())[3:]},
     },
-    "transcripts": {"stages": ["--stages"]},
+    "transcripts": {"stages": ["--show", "stages"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"stages": show_stages})

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = []
+# [tool.faster-python]
+# test = ["1000"]
 # ///
 """Count primes by trial division: pure-Python CPU work for the GIL example.
 

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pillow>=11"]
+# [tool.faster-python]
+# start-methods = ["--show", "pids"]
 # ///
 """Resize a folder of images to 64×64 and stack them into one array, with and without processes.
 
@@ -11,10 +13,9 @@ images of mixed sizes (``sample_images.py``, beside this file); ``--images``
 takes a real folder. Every variant returns the same array.
 """
 
-import argparse
 import multiprocessing
 import os
-import time
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -96,8 +97,20 @@ def with_process_ids(paths: list[Path]) -> np.ndarray:
 
 
 def workload(count: int = 1431, images: str | None = None) -> list[Path]:
-    """The paths to resize: a real folder, or ``count`` generated images."""
-    return images_in(Path(images)) if images else sample_images(count)
+    """The paths to resize: a real folder, or ``count`` generated images.
+
+    count: how many generated images
+    images: resize the images in this folder instead
+    """
+    paths = images_in(Path(images)) if images else sample_images(count)
+    method = multiprocessing.get_start_method()
+    print(f"Resizing {len(paths)} images on {usable_cores()} cores (start method: {method})")
+    return paths
+
+
+def show_pids(paths: list[Path]) -> None:
+    """Which process resized each image."""
+    with_process_ids(paths)
 
 
 SIZES = {  # presets for --size: how many generated images
@@ -107,47 +120,6 @@ SIZES = {  # presets for --size: how many generated images
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset number of generated images (default: %(default)s)",
-    )
-    parser.add_argument("--count", type=int, help="how many generated images")
-    parser.add_argument("--images", help="resize the images in this folder instead")
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    parser.add_argument(
-        "--show-pids", action="store_true", help="also print which process resized each image"
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-
-    paths = workload(args.count or SIZES[args.size]["count"], args.images)
-    print(
-        f"Resizing {len(paths)} images on {usable_cores()} cores "
-        f"(start method: {multiprocessing.get_start_method()})"
-    )
-    runs = {
-        "list comprehension": list_comprehension,
-        "threads": with_threads,
-        "processes, chunksize 16": partial(with_processes, chunksize=16),
-    }
-    if args.show_pids:
-        runs["processes, with ids"] = with_process_ids
-    for name, resize in runs.items():
-        start = time.perf_counter()
-        stacked = resize(paths)
-        print(f"{name:28} {time.perf_counter() - start:7.2f} s  -> array {stacked.shape}")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 CORES = usable_cores()
 BENCHMARK = {
     "workload": workload,
@@ -168,9 +140,13 @@ BENCHMARK = {
             for n in (1, 4, 16, 64)
         },
     },
-    "efficiency": True,  # speedup ÷ workers
-    "cost": True,  # CPU-seconds, and the price of a run on a machine with that many cores
+    # Speedup ÷ workers; CPU-seconds and the price of a run on a machine with that many cores.
+    "table": {"efficiency": True, "cost": True},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"pids": show_pids})

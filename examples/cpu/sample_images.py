@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pillow>=11"]
+# [tool.faster-python]
+# test = ["--count", "3", "--out", "{tmp}"]
 # ///
 """Make a folder of grey-scale JPEG images of mixed sizes, like a set of chest X-rays.
 

@@ -12,8 +12,8 @@ built-in reductions (``agg``, ``transform``), with Polars expressions and
 with DuckDB SQL; every way returns the same numbers.
 """
 
-import argparse
-import time
+import sys
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -145,7 +145,14 @@ class Tables:
 
 
 def workload(rows: int = 1_000_000, file: str | None = None) -> Tables:
-    return Tables(load_transactions(rows, file))
+    """The sales, in pandas and in Polars.
+
+    rows: how many rows of generated sales
+    file: a real Parquet or CSV file of sales instead
+    """
+    tables = Tables(load_transactions(rows, file))
+    print(f"{len(tables.pandas):,} sales, {tables.pandas['store'].nunique()} stores")
+    return tables
 
 
 SIZES = {"smoke": {"rows": 2_000}, "quick": {"rows": 200_000}, "full": {"rows": 1_000_000}}
@@ -166,34 +173,6 @@ VARIANTS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--rows", type=int, help="how many generated rows")
-    parser.add_argument("--file", help="a real Parquet or CSV file of sales instead")
-    args = parser.parse_args()
-    tables = workload(args.rows or SIZES[args.size]["rows"], args.file)
-    print(f"{len(tables.pandas):,} sales, {tables.pandas['store'].nunique()} stores")
-    for question, variants in VARIANTS.items():
-        print(question)
-        expected = None
-        for name, run in variants.items():
-            start = time.perf_counter()
-            result = run(tables)
-            seconds = time.perf_counter() - start
-            expected = result if expected is None else expected
-            same = (
-                all(
-                    np.allclose(result[k], expected[k], rtol=1e-9) for k in expected if k != "store"
-                )
-                if isinstance(result, dict)
-                else np.allclose(result, expected, rtol=1e-9)
-            )
-            assert same, f"{name} disagrees"
-            print(f"  {name:38} {seconds:8.4f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -201,5 +180,9 @@ BENCHMARK = {
     "rel_tol": 1e-9,  # sums of a million floats, added in each engine's own order
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -16,9 +16,8 @@ Engines are imported inside each function, so that a variant's memory is
 its own engine's. ``--file`` takes a real CSV of sales instead.
 """
 
-import argparse
 import os
-import time
+import sys
 from pathlib import Path
 
 from transactions import CACHE, generate
@@ -182,7 +181,14 @@ class Files:
 
 
 def workload(rows: int = 40_000_000, file: str | None = None) -> Files:
+    """A CSV and a Parquet file of the same sales, made once and kept.
+
+    rows: how many rows of generated sales
+    file: a real CSV file of sales instead
+    """
     csv, parquet = (file, file) if file else sample_files(rows)
+    for path in dict.fromkeys([csv, parquet]):
+        print(f"{Path(path).name}: {os.path.getsize(path) / 2**20:,.0f} MiB")
     return Files(csv, parquet)
 
 
@@ -190,11 +196,6 @@ def file_sizes(size: dict) -> dict[str, int]:
     """Bytes on disk of each file the variants read: peak memory is read against them."""
     files = workload(**size)
     return {"CSV": os.path.getsize(files.csv), "Parquet": os.path.getsize(files.parquet)}
-
-
-def show_files(files: Files) -> None:
-    for path in dict.fromkeys([files.csv, files.parquet]):
-        print(f"{Path(path).name}: {os.path.getsize(path) / 2**20:,.0f} MiB")
 
 
 SIZES = {"smoke": {"rows": 20_000}, "quick": {"rows": 2_000_000}, "full": {"rows": 40_000_000}}
@@ -218,39 +219,18 @@ VARIANTS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--rows", type=int, help="how many generated rows")
-    parser.add_argument("--file", help="a real CSV of sales instead")
-    args = parser.parse_args()
-    files = workload(args.rows or SIZES[args.size]["rows"], args.file)
-    show_files(files)
-    expected = None
-    for group, variants in VARIANTS.items():
-        for name, run in variants.items():
-            start = time.perf_counter()
-            totals = run(files)
-            seconds = time.perf_counter() - start
-            expected = totals if expected is None else expected
-            same = totals.keys() == expected.keys() and all(
-                totals[c][0] == expected[c][0]
-                and abs(totals[c][1] - expected[c][1]) <= 1e-9 * expected[c][1]
-                for c in expected
-            )
-            assert same, f"{group}, {name} disagrees"
-            print(f"{group:8} {name:34} {seconds:8.3f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": VARIANTS,
-    "memory": True,  # peak memory is the point of this page
+    "table": {"memory": True},  # peak memory is the point of this page
     "input_bytes": file_sizes,
     "rel_tol": 1e-9,  # sums of millions of amounts, added in each engine's order
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -11,12 +11,13 @@ threads on the same cores (oversubscription); the fixes are one query over
 all months, or one thread per worker. Every variant returns the same sums.
 """
 
-import argparse
 import os
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from multiprocessing import get_context
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -138,7 +139,11 @@ class Months:
 
 @contextmanager
 def workload(rows: int = 3_000_000, file: str | None = None):
-    """The sales split into one Parquet file per month, in a temporary folder."""
+    """The sales split into one Parquet file per month, in a temporary folder.
+
+    rows: how many rows of generated sales
+    file: a real Parquet or CSV file of sales instead
+    """
     sales = load_transactions(rows, file)
     sales = sales.assign(category=sales["category"].astype(str))
     with tempfile.TemporaryDirectory(prefix="months-") as folder:
@@ -147,6 +152,10 @@ def workload(rows: int = 3_000_000, file: str | None = None):
             paths.append(os.path.join(folder, f"month-{month:02d}.parquet"))
             part.to_parquet(paths[-1], index=False)
         months = Months(paths)
+        default, single = months.threads(start_pool), months.threads(start_single_threaded_pool)
+        print(f"{len(paths)} monthly files; {CORES} cores")
+        print(f"Polars threads here: {pl.thread_pool_size()}; in the pools' workers: "
+              f"{default} and {single}")  # fmt: skip
         try:
             yield months
         finally:
@@ -171,40 +180,17 @@ VARIANTS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--rows", type=int, help="how many generated rows")
-    parser.add_argument("--file", help="a real Parquet or CSV file of sales instead")
-    args = parser.parse_args()
-    with workload(args.rows or SIZES[args.size]["rows"], args.file) as months:
-        print(f"{len(months.paths)} monthly files; {CORES} cores")
-        default, single = months.threads(start_pool), months.threads(start_single_threaded_pool)
-        print(f"Polars threads here: {pl.thread_pool_size()}; in the pools' workers: "
-              f"{default} and {single}")  # fmt: skip
-        expected = None
-        for name, run in VARIANTS.items():
-            run = run if callable(run) else run["run"]
-            start = time.perf_counter()
-            result = run(months)
-            seconds = time.perf_counter() - start
-            expected = result if expected is None else expected
-            assert all(
-                abs(got[k] - want[k]) <= 1e-9 * abs(want[k])
-                for got, want in zip(result, expected, strict=True)
-                for k in want
-            ), f"{name} disagrees"
-            print(f"{name:44} {seconds:8.4f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": VARIANTS,
-    "efficiency": True,
+    "table": {"efficiency": True},
     "rel_tol": 1e-9,  # sums added by a different number of threads, in another order
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -11,8 +11,8 @@ pandas 3.0 where PyArrow is installed); Polars and DuckDB store them in their
 own columnar formats. Every variant returns the same two numbers.
 """
 
-import argparse
-import time
+import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -78,7 +78,14 @@ class Codes:
 
 
 def workload(rows: int = 2_000_000, file: str | None = None) -> Codes:
-    return Codes(load_transactions(rows, file))
+    """The sales' product codes, held in each of the ways compared.
+
+    rows: how many rows of generated sales
+    file: a real Parquet or CSV file of sales instead
+    """
+    codes = Codes(load_transactions(rows, file))
+    print(f"{len(codes.python):,} product codes; pandas {pd.__version__}")
+    return codes
 
 
 SIZES = {"smoke": {"rows": 2_000}, "quick": {"rows": 300_000}, "full": {"rows": 2_000_000}}
@@ -92,26 +99,11 @@ VARIANTS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--rows", type=int, help="how many generated rows")
-    parser.add_argument("--file", help="a real Parquet or CSV file of sales instead")
-    args = parser.parse_args()
-    codes = workload(args.rows or SIZES[args.size]["rows"], args.file)
-    print(f"{len(codes.python):,} product codes; pandas {pd.__version__}")
-    expected = None
-    for name, run in VARIANTS.items():
-        start = time.perf_counter()
-        result = run(codes)
-        seconds = time.perf_counter() - start
-        expected = result if expected is None else expected
-        assert result == expected, f"{name} gave {result}, not {expected}"
-        print(f"{name:52} {seconds:8.4f} s  {result}")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": VARIANTS}
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

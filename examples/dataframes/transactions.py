@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pandas>=2.2", "pyarrow>=18"]
+# [tool.faster-python]
+# test = ["--rows", "3"]
 # ///
 """Make a realistic table of shop transactions, or read a real one.
 

@@ -15,10 +15,10 @@ runs on NumPy (``array_module``), and the kernel runs on Numba's CUDA
 simulator when ``NUMBA_ENABLE_CUDASIM=1`` is set (slowly: for testing).
 """
 
-import argparse
 import math
 import os
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 from numba import cuda
@@ -134,7 +134,27 @@ class Sizes:
 
 
 def workload(small: int = 10_000, medium: int = 1_000_000, large: int = 100_000_000) -> Sizes:
+    """Arrays of three sizes, made on first use (and copied to the GPU where there is one).
+
+    small: values in the small array
+    medium: values in the medium array
+    large: values in the large array
+    """
+    xp = array_module()
+    simulated = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+    kernel = "on the GPU" if xp is not np else "simulated" if simulated else "not run (no GPU)"
+    print(f"array module: {xp.__name__}; Numba kernel: {kernel}")
     return Sizes(small, medium, large)
+
+
+def show_simulated(sizes: Sizes) -> None:
+    """The Numba kernel on Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1), against NumPy."""
+    for name in sizes.data:
+        x = sizes.of(name).host
+        expected, got = with_numpy(x), kernel_with_copies(x)
+        print(f"{name:6} array: NumPy sum {expected:.6f}, kernel sum {got:.6f}")
+        if not math.isclose(got, expected, rel_tol=BENCHMARK["rel_tol"]):
+            sys.exit(f"the kernel's sum {got} is not NumPy's {expected}")
 
 
 GPU = ["gpu", "module:cupy", "module:numba_cuda"]
@@ -169,37 +189,6 @@ SIZES = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--count", type=int, help="values in one array, instead of the three sizes")
-    parser.add_argument("--device", choices=["auto", "cpu"], default="auto")
-    args = parser.parse_args()
-    counts = [args.count] if args.count else list(SIZES[args.size].values())
-    xp = array_module(prefer_gpu=args.device == "auto")
-    simulated = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
-    kernel = "on the GPU" if xp is not np else "simulated" if simulated else "not run (no GPU)"
-    print(f"array module: {xp.__name__}; Numba kernel: {kernel}")
-    for count in counts:
-        x = values(count)
-        start = time.perf_counter()
-        expected = with_numpy(x)
-        print(
-            f"{count:>11,} values  NumPy  {time.perf_counter() - start:8.4f} s  sum {expected:.6f}"
-        )
-        if xp is not np:
-            start = time.perf_counter()
-            got = cupy_with_copies(x)
-            print(f"{'':>18} CuPy   {time.perf_counter() - start:8.4f} s  sum {got:.6f}")
-            assert math.isclose(got, expected, rel_tol=1e-9)
-        if xp is not np or simulated:
-            start = time.perf_counter()
-            got = kernel_with_copies(x)
-            print(f"{'':>18} kernel {time.perf_counter() - start:8.4f} s  sum {got:.6f}")
-            assert math.isclose(got, expected, rel_tol=1e-9), f"kernel gave {got}"
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -207,5 +196,9 @@ BENCHMARK = {
     "rel_tol": 1e-9,  # the GPU adds the densities in another order
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"simulated": show_simulated})

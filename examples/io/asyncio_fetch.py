@@ -11,13 +11,14 @@ the same per-day summary as ``threads.py`` (beside this file), so the
 numbers compare; ``--url`` points it at the real service instead.
 """
 
-import argparse
 import asyncio
 import random
 import statistics
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 
 import aiohttp
 from threads import (
@@ -186,58 +187,6 @@ def show_blocking(job: Job) -> None:
             )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset days and latency (default: %(default)s)",
-    )
-    parser.add_argument("--days", type=int, help="how many days to fetch")
-    parser.add_argument("--latency", type=float, help="local server: seconds per request")
-    parser.add_argument(
-        "--failure-rate",
-        type=float,
-        default=0.0,
-        help="local server: share of requests that fail (retried)",
-    )
-    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight at once")
-    parser.add_argument("--url", help="fetch from this API instead of the local server")
-    parser.add_argument(
-        "--show-blocking",
-        action="store_true",
-        help="instead: CPU work inside the event loop, inline and in a process pool",
-    )
-    args = parser.parse_args()
-    size = SIZES[args.size]
-    args.days = args.days or size["days_count"]
-    args.latency = size["latency"] if args.latency is None else args.latency
-
-    with workload(
-        args.days, args.latency, failure_rate=args.failure_rate, url=args.url, progress=True
-    ) as job:
-        if args.show_blocking:
-            show_blocking(job)
-            return
-        print(f"Fetching {len(job.dates)} days from {job.base_url}")
-        runs = {
-            "sequential": sequential,
-            f"asyncio ({args.concurrency} at a time)": partial(
-                with_asyncio, concurrency=args.concurrency
-            ),
-            f"asyncio.to_thread ({args.concurrency} at a time)": partial(
-                with_to_thread, concurrency=args.concurrency
-            ),
-        }
-        for name, fetch in runs.items():
-            start = time.perf_counter()
-            summaries = fetch(job)
-            elapsed = time.perf_counter() - start
-            print(f"{name:40} {elapsed:7.2f} s  {len(summaries)} days")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 # threads.py's workload starts the local server and yields the days to fetch.
 BENCHMARK = {
     "workload": workload,
@@ -261,8 +210,12 @@ BENCHMARK = {
         },
     },
     "bound": latency_bound,  # days × latency ÷ requests in flight
-    "transcripts": {"blocking": ["--show-blocking", "--days", "20"]},
+    "transcripts": {"blocking": ["--show", "blocking", "--days", "20"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"blocking": show_blocking})

@@ -10,12 +10,12 @@ thread costs a stack and a place in the scheduler. The limit on requests in
 flight (a semaphore) is what decides the time: requests × latency ÷ limit.
 """
 
-import argparse
 import asyncio
-import time
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 import aiohttp
 import requests
@@ -66,8 +66,13 @@ def with_threads(job: tuple[str, int], max_workers: int) -> dict:
 
 @contextmanager
 def workload(requests_count: int = 1000, latency: float = 0.05):
-    """Start the local server; yield its address and how many requests to send."""
+    """Start the local server; yield its address and how many requests to send.
+
+    requests_count: how many requests to send
+    latency: local server: seconds it takes to answer
+    """
     with running_server(latency=latency) as base_url:
+        print(f"{requests_count} requests, {latency * 1000:.0f} ms each")
         yield base_url, requests_count
 
 
@@ -78,37 +83,6 @@ SIZES = {  # presets for --size: how many requests, and the local server's laten
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset requests and latency (default: %(default)s)",
-    )
-    parser.add_argument("--concurrency", type=int, default=100, help="requests in flight at once")
-    args = parser.parse_args()
-    size = SIZES[args.size]
-    with workload(**size) as job:
-        bound = size["requests_count"] * size["latency"] / args.concurrency
-        print(
-            f"{size['requests_count']} requests, {size['latency'] * 1000:.0f} ms each, "
-            f"{args.concurrency} in flight: no faster than {bound:.2f} s"
-        )
-        for name, fetch in [
-            ("asyncio", partial(with_asyncio, concurrency=args.concurrency)),
-            ("threads", partial(with_threads, max_workers=args.concurrency)),
-        ]:
-            start = time.perf_counter()
-            counted = fetch(job)
-            elapsed = time.perf_counter() - start
-            print(
-                f"{name:8} {elapsed:6.2f} s ({elapsed / bound:.2f}× the bound), "
-                f"{counted['responses']} responses"
-            )
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 def latency_bound(size: dict, in_flight: int) -> float:
     """The least time possible: requests × latency ÷ requests in flight."""
     return size["requests_count"] * size["latency"] / in_flight
@@ -127,5 +101,9 @@ BENCHMARK = {
     "bound": latency_bound,
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

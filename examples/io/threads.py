@@ -11,16 +11,16 @@ beside this file) with a simulated latency; ``--url`` points it at the real
 service instead. Every variant returns the same per-day summary.
 """
 
-import argparse
 import datetime as dt
 import os
 import statistics
+import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -172,13 +172,13 @@ def with_thread_names(job: Job, max_workers: int = 8) -> list[dict]:
 # --8<-- [end:thread_names]
 
 
-def days(count: int) -> list[str]:
+def first_days(count: int) -> list[str]:
     return [(FIRST_DAY + dt.timedelta(days=n)).isoformat() for n in range(count)]
 
 
 @contextmanager
 def workload(
-    days_count=100,
+    days=100,
     latency=0.1,
     jitter=0.0,
     failure_rate=0.0,
@@ -186,80 +186,43 @@ def workload(
     url=None,
     progress=False,
 ):
-    """Start the local server (unless given a real URL) and yield the job."""
+    """Start the local server (unless given a real URL) and yield the job.
+
+    days: how many days to fetch
+    latency: local server: seconds it takes to answer
+    jitter: local server: up to this many seconds more, at random
+    failure_rate: local server: share of requests that fail (and are retried)
+    every_minutes: local server: minutes between two readings
+    url: fetch from this API instead, such as https://api.data.gov.sg
+    progress: show a progress bar where a variant draws one
+    """
+    dates = first_days(days)
     if url:
-        yield Job(url.rstrip("/"), days(days_count), progress)
+        print(f"Fetching {len(dates)} days from {url}")
+        yield Job(url.rstrip("/"), dates, progress)
         return
     with running_server(
         latency=latency, jitter=jitter, failure_rate=failure_rate, every_minutes=every_minutes
     ) as base_url:
-        yield Job(base_url, days(days_count), progress)
+        print(f"Fetching {len(dates)} days from {base_url}")
+        yield Job(base_url, dates, progress)
+
+
+def show_threads(job: Job) -> None:
+    """Which thread fetched which day."""
+    with_thread_names(job)
 
 
 SIZES = {  # presets for --size: days to fetch and the local server's latency
-    "smoke": {"days_count": 10, "latency": 0.01},
-    "quick": {"days_count": 60, "latency": 0.02},
-    "full": {"days_count": 100, "latency": 0.1},
+    "smoke": {"days": 10, "latency": 0.01},
+    "quick": {"days": 60, "latency": 0.02},
+    "full": {"days": 100, "latency": 0.1},
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset days and latency (default: %(default)s)",
-    )
-    parser.add_argument("--days", type=int, help="how many days to fetch")
-    parser.add_argument("--latency", type=float, help="local server: seconds per request")
-    parser.add_argument(
-        "--failure-rate",
-        type=float,
-        default=0.0,
-        help="local server: share of requests that fail (retried)",
-    )
-    parser.add_argument("--workers", type=int, default=32, help="threads for the threaded runs")
-    parser.add_argument(
-        "--url",
-        help="fetch from this API instead of the local server, for example https://api.data.gov.sg",
-    )
-    parser.add_argument(
-        "--show-threads", action="store_true", help="also print which thread fetched each day"
-    )
-    args = parser.parse_args()
-    size = SIZES[args.size]
-    args.days = args.days or size["days_count"]
-    args.latency = size["latency"] if args.latency is None else args.latency
-
-    with workload(
-        args.days, args.latency, failure_rate=args.failure_rate, url=args.url, progress=True
-    ) as job:
-        print(f"Fetching {len(job.dates)} days from {job.base_url}")
-        runs = {
-            "sequential": sequential,
-            f"threads, map ({args.workers} workers)": partial(
-                with_thread_map, max_workers=args.workers
-            ),
-            f"threads, as_completed ({args.workers} workers)": partial(
-                with_as_completed, max_workers=args.workers
-            ),
-        }
-        if args.show_threads:
-            runs["threads, with names"] = with_thread_names
-        for name, fetch in runs.items():
-            start = time.perf_counter()
-            summaries = fetch(job)
-            elapsed = time.perf_counter() - start
-            print(f"{name:40} {elapsed:7.2f} s  {len(summaries)} days")
-        hottest = max(summaries, key=lambda s: s["high"])
-        print(f"Hottest reading: {hottest['high']} °C on {hottest['date']}")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 def latency_bound(size: dict, workers: int) -> float:
     """The least time a variant can spend waiting: days × latency ÷ requests in flight."""
-    return size["days_count"] * size["latency"] / workers
+    return size["days"] * size["latency"] / workers
 
 
 SWEEP = (4, 8, 16, 32, 64, 100)
@@ -288,5 +251,9 @@ BENCHMARK = {
     "bound": latency_bound,
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"threads": show_threads})

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["aiohttp>=3.10", "uvloop>=0.21; sys_platform != 'win32'"]
+# [tool.faster-python]
+# skip = "a server that runs until stopped: tests/test_weather_server.py starts it"
 # ///
 """A local stand-in for a public air-temperature API, so the I/O examples run offline.
 

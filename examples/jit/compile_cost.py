@@ -12,11 +12,9 @@ compiling again. The script times each case; "a new process" runs this same
 file with ``--once``, so it includes starting Python and importing Numba.
 """
 
-import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +63,7 @@ def new_process(work, cached: bool) -> np.ndarray:
     data, result = folder / f"values-{os.getpid()}.npy", folder / f"result-{os.getpid()}.npy"
     np.save(data, values)
     command = [sys.executable, __file__, "--once", str(data), str(passes), str(result)]
-    subprocess.run([*command, "--cached"] if cached else command, check=True)
+    subprocess.run([*command, str(cached)], check=True)
     try:
         return np.load(result)
     finally:
@@ -76,8 +74,21 @@ def new_process(work, cached: bool) -> np.ndarray:
 # --8<-- [end:new_process]
 
 
-def workload(size: int = 200_000, passes: int = 20):
-    return np.random.default_rng(0).random(size), passes
+def run_once(values: str, passes: str, out: str, cached: str) -> None:
+    """What ``new_process`` runs: load the values, call the kernel once, save the result."""
+    kernel = smooth_cached if cached == "True" else smooth_compiled
+    np.save(out, kernel(np.load(values), int(passes)))
+
+
+def workload(length: int = 200_000, passes: int = 20):
+    """Random values to smooth, and how many passes.
+
+    length: values in the array
+    passes: smoothing passes over it
+    """
+    work = np.random.default_rng(0).random(length), passes
+    later_call(work)  # so that "later calls" is one: the first call compiled it
+    return work
 
 
 CASES = {  # each case, grouped by where the kernel runs
@@ -92,41 +103,19 @@ CASES = {  # each case, grouped by where the kernel runs
     },
 }
 SIZES = {  # presets for --size: array length and smoothing passes
-    "smoke": {"size": 1_000, "passes": 2},
-    "quick": {"size": 200_000, "passes": 10},
-    "full": {"size": 200_000, "passes": 20},
+    "smoke": {"length": 1_000, "passes": 2},
+    "quick": {"length": 200_000, "passes": 10},
+    "full": {"length": 200_000, "passes": 20},
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset array length and passes (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--once", nargs=3, metavar=("VALUES", "PASSES", "OUT"), help=argparse.SUPPRESS
-    )
-    parser.add_argument("--cached", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.once:  # the new process of new_process()
-        values, passes, out = np.load(args.once[0]), int(args.once[1]), args.once[2]
-        kernel = smooth_cached if args.cached else smooth_compiled
-        np.save(out, kernel(values, passes))
-        return
-    work = workload(**SIZES[args.size])
-    later_call(work)  # so that "later calls" is one: the first call compiled it
-    for group, variants in CASES.items():
-        for name, run in variants.items():
-            start = time.perf_counter()
-            run(work)
-            print(f"{group + ', ' + name:65} {time.perf_counter() - start:8.3f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": CASES}
 
-if __name__ == "__main__":
-    main()
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--once"]:  # new_process()'s
+    run_once(*sys.argv[2:])
+elif __name__ == "__main__":
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

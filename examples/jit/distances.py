@@ -12,15 +12,14 @@ point. The same kernel in C (``distances.c``, beside this file) is compiled
 when the script starts, if a C compiler is found, to see how close Numba gets.
 """
 
-import argparse
 import ctypes
 import hashlib
 import math
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
-import time
 from pathlib import Path
 
 import numba
@@ -174,7 +173,13 @@ def c_loops(points: np.ndarray, c: ctypes.CDLL) -> float:
 
 
 def workload(n: int = 8000):
-    """n points in a unit cube, as a list of tuples (for Python) and as an array."""
+    """n points in a unit cube, as a list of tuples (for Python) and as an array.
+
+    n: how many points
+    """
+    if C is None:
+        print("C: skipped, no C compiler found or it failed (set CC to use another)")
+    print(f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads")
     array = np.random.default_rng(0).random((n, 3))
     return {"list": [tuple(p) for p in array.tolist()], "array": array}
 
@@ -196,30 +201,6 @@ if C is not None:
 SIZES = {"smoke": {"n": 200}, "quick": {"n": 4000}, "full": {"n": 8000}}  # points
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset number of points (default: %(default)s)",
-    )
-    parser.add_argument("--n", type=int, help="how many points")
-    args = parser.parse_args()
-    n = args.n or SIZES[args.size]["n"]
-    work = workload(n)
-    if C is None:
-        print("C: skipped, no C compiler found or it failed (set CC to use another)")
-    print(f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads")
-    runs = {"NumPy, a row at a time": lambda w: numpy_rows(w["array"]), **COMPILED}
-    for name, run in runs.items():
-        run(work)  # the first call compiles; time the second
-        start = time.perf_counter()
-        total = run(work)
-        print(f"{name:40} {time.perf_counter() - start:8.4f} s  sum {total:.6f}")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -247,8 +228,12 @@ BENCHMARK = {
         },
     },
     "rel_tol": 1e-9,  # threads and fastmath add the terms in another order
-    "efficiency": True,  # speedup ÷ workers: the prange rows' parallel efficiency
+    "table": {"efficiency": True},  # speedup ÷ workers: the prange rows' efficiency
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -12,9 +12,9 @@ random numbers, so the estimates differ slightly; they agree to within the
 Monte Carlo error.
 """
 
-import argparse
 import random
-import time
+import sys
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -80,6 +80,11 @@ def pi_numba_parallel(samples: int) -> float:
 
 
 def workload(samples: int = 20_000_000) -> int:
+    """How many random points each estimate throws.
+
+    samples: random points in the unit square
+    """
+    print(f"{samples:,} random points")
     return samples
 
 
@@ -98,25 +103,6 @@ SIZES = {  # presets for --size: random points
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset number of random points (default: %(default)s)",
-    )
-    args = parser.parse_args()
-    samples = workload(**SIZES[args.size])
-    print(f"{samples:,} random points")
-    for name, estimate in ESTIMATES.items():
-        start = time.perf_counter()
-        pi = estimate(samples)
-        print(f"{name:30} {time.perf_counter() - start:8.3f} s  pi ≈ {pi:.5f}")
-    print("(the Numba rows include compiling, or loading the cache, on their first call)")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -130,5 +116,9 @@ BENCHMARK = {
     "rel_tol": 5e-3,
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -13,15 +13,16 @@
    of processes, that is cores × cores threads fighting over the cores.
 """
 
-import argparse
 import datetime as dt
 import math
 import multiprocessing
 import re
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -137,7 +138,11 @@ class Work:
 
 @contextmanager
 def workload(chunks: int = 8, points: int = 8000):
-    """The chunks, and the pools started beforehand: their start-up is not what we time."""
+    """The chunks, and the pools started beforehand: their start-up is not what we time.
+
+    chunks: how many chunks of points
+    points: points in each chunk
+    """
     rng = np.random.default_rng(0)
     data = [rng.random((points, 3)) for _ in range(chunks)]
     with process_pools(numba.get_num_threads()) as pools:
@@ -148,8 +153,15 @@ CORES = numba.get_num_threads()
 
 WAYS = {  # where the prange kernel runs, and with how many threads
     f"one process, {CORES} Numba threads": sum_all,
-    f"{CORES} processes × {CORES} Numba threads": lambda w: in_pool(w, w.default_threads),
-    f"{CORES} processes × 1 Numba thread": lambda w: in_pool(w, w.one_thread_each),
+    # The pools outlive each timed call: their workers' CPU time cannot be counted per call.
+    f"{CORES} processes × {CORES} Numba threads": {
+        "run": lambda w: in_pool(w, w.default_threads),
+        "cpu_time": False,
+    },
+    f"{CORES} processes × 1 Numba thread": {
+        "run": lambda w: in_pool(w, w.one_thread_each),
+        "cpu_time": False,
+    },
 }
 SIZES = {  # presets for --size: chunks of points for the oversubscription runs
     "smoke": {"chunks": 4, "points": 200},
@@ -158,44 +170,17 @@ SIZES = {  # presets for --size: chunks of points for the oversubscription runs
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset work for the oversubscription runs (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--show",
-        choices=["types", "dead-code", "oversubscription"],
-        default="oversubscription",
-        help="which pitfall to show (default: %(default)s)",
-    )
-    args = parser.parse_args()
-    if args.show == "types":
-        show_types()
-    elif args.show == "dead-code":
-        show_dead_code()
-    else:
-        with workload(**SIZES[args.size]) as work:
-            for name, run in WAYS.items():
-                run(work)  # the first round starts the workers; each loads the kernel
-                start = time.perf_counter()
-                run(work)
-                print(f"{name:35} {time.perf_counter() - start:7.2f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": WAYS,
     "rel_tol": 1e-9,
-    # The pools outlive each timed call, so their workers' CPU time cannot be counted per call.
-    "cpu_time": False,
     "transcripts": {"types": ["--show", "types"], "dead-code": ["--show", "dead-code"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"types": show_types, "dead-code": show_dead_code})

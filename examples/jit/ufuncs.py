@@ -11,9 +11,9 @@ one pass: no temporaries, and it broadcasts like any NumPy function.
 ``target="parallel"`` splits that pass between threads.
 """
 
-import argparse
 import math
-import time
+import sys
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -42,9 +42,14 @@ def damped_parallel(x, y):
 # --8<-- [end:vectorize]
 
 
-def workload(size: int = 10_000_000):
+def workload(length: int = 10_000_000):
+    """Two arrays of random numbers.
+
+    length: elements in each array
+    """
     rng = np.random.default_rng(0)
-    return rng.standard_normal(size), rng.standard_normal(size)
+    print(f"{length:,} elements")
+    return rng.standard_normal(length), rng.standard_normal(length)
 
 
 THREADS = numba.get_num_threads()
@@ -55,32 +60,17 @@ WAYS = {
     f"@vectorize(target='parallel'), {THREADS} threads": lambda w: damped_parallel(*w),
 }
 SIZES = {  # presets for --size: array length
-    "smoke": {"size": 10_000},
-    "quick": {"size": 3_000_000},
-    "full": {"size": 10_000_000},
+    "smoke": {"length": 10_000},
+    "quick": {"length": 3_000_000},
+    "full": {"length": 10_000_000},
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--size",
-        choices=SIZES,
-        default="full",
-        help="preset array length (default: %(default)s)",
-    )
-    args = parser.parse_args()
-    work = workload(**SIZES[args.size])
-    print(f"{len(work[0]):,} elements")
-    for name, run in WAYS.items():
-        run(work)  # the parallel target compiles on first use
-        start = time.perf_counter()
-        run(work)
-        print(f"{name:45} {time.perf_counter() - start:8.4f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": WAYS}
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

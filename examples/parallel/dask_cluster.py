@@ -9,12 +9,11 @@ A scheduler and workers are started from the command line (``dask scheduler``,
 several machines; the analysis connects to the scheduler by address, sends
 its code to the workers, and gathers the results. ``--address`` connects to a
 cluster that is already running (on other machines, say) instead.
-``--kill-a-worker`` kills one worker, nanny and all, as soon as the first
+``--show kill`` kills one worker, nanny and all, as soon as the first
 result arrives: the scheduler runs its work again on the worker that is left,
 and every result still arrives.
 """
 
-import argparse
 import contextlib
 import json
 import os
@@ -24,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from running import usable_cores
@@ -127,25 +127,40 @@ def killing(program: subprocess.Popen):
 SIZES = {"smoke": {"count": 400}, "quick": {"count": 6000}, "full": {"count": 20_000}}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--count", type=int, help="how many generated tweets")
-    parser.add_argument("--csv", help="analyse this CSV (company, date, text) instead")
-    parser.add_argument("--workers", type=int, default=usable_cores())
-    parser.add_argument("--address", help="a running scheduler, such as tcp://10.0.0.5:8786")
-    parser.add_argument("--kill-a-worker", action="store_true")
-    args = parser.parse_args()
-    tweets = load_tweets(args.count or SIZES[args.size]["count"], args.csv)
-    expected = report([summarise_task(task) for task in by_company(tweets)])
+@dataclass
+class Cluster:
+    tweets: dict
+    address: str
+    workers: int
+    programs: list[subprocess.Popen]  # empty: a cluster someone else started
+
+
+@contextlib.contextmanager
+def workload(count: int = 20_000, csv: str | None = None, address: str | None = None):
+    """The tweets, and a cluster of programs started for the measurement.
+
+    count: how many generated tweets
+    csv: analyse this CSV file (company, date, text) instead
+    address: a running scheduler to use instead, such as tcp://10.0.0.5:8786
+    """
+    tweets, workers = load_tweets(count, csv), usable_cores()
+    if address:
+        yield Cluster(tweets, address, workers, [])
+        return
+    with cluster_of_programs(workers) as (address, programs):
+        print(f"scheduler at {address}, {workers} worker programs", flush=True)
+        yield Cluster(tweets, address, workers, programs)
+
+
+def show_kill(cluster: Cluster) -> None:
+    """Kill a worker program as the first result arrives; every result still comes."""
+    if not cluster.programs:
+        raise SystemExit("--show kill kills a worker this script started: leave out --address")
+    expected = report([summarise_task(task) for task in by_company(cluster.tweets)])
     start = time.perf_counter()
-    if args.address:
-        results = analyse_on(args.address, tweets, args.workers)
-    else:
-        with cluster_of_programs(args.workers) as (address, programs):
-            print(f"scheduler at {address}, {args.workers} worker programs", flush=True)
-            kill = killing(programs[1]) if args.kill_a_worker else None
-            results = analyse_on(address, tweets, args.workers, kill)
+    results = analyse_on(
+        cluster.address, cluster.tweets, cluster.workers, killing(cluster.programs[1])
+    )
     same = results == expected
     count = sum(r["tweets"] for r in results.values())
     seconds = time.perf_counter() - start
@@ -154,29 +169,24 @@ def main():
         raise SystemExit("the cluster's results differ from the sequential ones")
 
 
-@contextlib.contextmanager
-def workload(count: int = 20_000, csv: str | None = None):
-    """The tweets, and the address of a cluster of programs started for the measurement."""
-    workers = usable_cores()
-    with cluster_of_programs(workers) as (address, _):
-        yield load_tweets(count, csv), address, workers
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": {
-        "sequential": lambda w: report([summarise_task(task) for task in by_company(w[0])]),
+        "sequential": lambda c: report([summarise_task(task) for task in by_company(c.tweets)]),
         "a cluster of worker programs, by address": {
-            "run": lambda w: analyse_on(w[1], w[0], w[2]),
+            "run": lambda c: analyse_on(c.address, c.tweets, c.workers),
             "workers": usable_cores(),
             "cpu_time": False,  # the workers are programs of their own, not children of the call
         },
     },
-    "efficiency": True,
-    "transcripts": {"kill": ["--kill-a-worker"]},
+    "table": {"efficiency": True},
+    "transcripts": {"kill": ["--show", "kill"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"kill": show_kill})

@@ -12,9 +12,8 @@ parts add in another order). The scheduler (threads, processes, synchronous,
 or a distributed cluster) is chosen per call with ``scheduler=``.
 """
 
-import argparse
-import time
-from functools import partial
+import sys
+from pathlib import Path
 
 import numpy as np
 from running import Running, on_running, start_dask, usable_cores
@@ -126,34 +125,18 @@ def on_cluster(run):
 
 
 def workload(count: int = 300_000) -> Running:
-    return Running(readings(count), usable_cores())
+    """Readings from the stations, and a cluster started on first use.
+
+    count: how many readings
+    """
+    data = readings(count)
+    print(f"{len(data[0]):,} readings from {STATIONS} stations")
+    return Running(data, usable_cores())
 
 
 SIZES = {"smoke": {"count": 20_000}, "quick": {"count": 100_000}, "full": {"count": 300_000}}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    args = parser.parse_args()
-    data = readings(**SIZES[args.size])
-    expected = with_numpy(data)
-    print(f"{len(data[0]):,} readings from {STATIONS} stations")
-    for name, run in {
-        "NumPy": with_numpy,
-        "delayed, threads": with_delayed,
-        "bag, processes": with_bag,
-        "dataframe, threads": with_dataframe,
-        "array, threads": with_array,
-        "array, synchronous": partial(with_array, scheduler="synchronous"),
-    }.items():
-        start = time.perf_counter()
-        means = run(data)
-        assert np.allclose(means, expected, rtol=1e-9, equal_nan=True), f"{name} disagrees"
-        print(f"{name:22} {time.perf_counter() - start:6.3f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 CORES = usable_cores()
 THREADS = {"workers": CORES}
 BENCHMARK = {
@@ -179,5 +162,9 @@ BENCHMARK = {
     "rel_tol": 1e-9,  # partial sums add in another order than NumPy's one pass
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

@@ -12,7 +12,6 @@ same code without a pool, where tracebacks, ``print`` and ``pdb`` work as
 usual.
 """
 
-import argparse
 import faulthandler
 import logging
 import logging.handlers
@@ -27,6 +26,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from pathlib import Path
 
 
 # --8<-- [start:task]
@@ -310,7 +310,10 @@ SHOW = {
 
 
 def workload(lines: int = 10_000) -> list[str]:
-    """Readings to parse, every hundredth malformed."""
+    """Readings to parse, every hundredth malformed.
+
+    lines: how many readings
+    """
     return [f"{n % 40}.5 C" if n % 100 else f"{n} K" for n in range(lines)]
 
 
@@ -329,34 +332,6 @@ def collected(lines: list[str]) -> list[float | None]:
 SIZES = {"smoke": {"lines": 200}, "quick": {"lines": 3_000}, "full": {"lines": 10_000}}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", choices=SHOW, help="show one failure and its fix")
-    parser.add_argument("--size", choices=SIZES, default="full")
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    if args.show:
-        SHOW[args.show]()
-        return
-    for name, show in SHOW.items():
-        print(f"--- {name}")
-        show()
-        print()
-    lines = workload(**SIZES[args.size])
-    for name, run in [("without a pool", False), ("in a pool", True)]:
-        start = time.perf_counter()
-        parsed = run_all(parse_tolerantly, lines, parallel=run)
-        failed = parsed.count(None)
-        print(f"{name:16} {time.perf_counter() - start:.3f} s, {failed} malformed lines")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -368,5 +343,9 @@ BENCHMARK = {
     "transcripts": {name: ["--show", name] for name in SHOW},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows=SHOW)

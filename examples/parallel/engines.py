@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1", "ipyparallel>=9"]
+# [tool.faster-python]
+# start-methods = ["--only", "ProcessPoolExecutor", "--only", "Pool", "--only", "joblib"]
 # ///
 """What each engine costs per task: the same busy work cut into tasks from 0.1 ms to 100 ms.
 
@@ -12,10 +14,10 @@ shows the cost of sending tasks and results, not of starting workers (the
 tweets example measures that). Every engine returns the same results.
 """
 
-import argparse
 import multiprocessing
 import os
 import platform
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -27,7 +29,6 @@ from running import (
     start_ipyparallel,
     start_pool,
     start_processes,
-    stop,
     usable_cores,
 )
 
@@ -126,7 +127,15 @@ def with_ipyparallel(tasks: Tasks, client, ms: float) -> list[int]:
 
 
 def workload(work_ms: float = 800, least: int = 16, most: int = 1000) -> Running:
-    """As many tasks of each size as make ``work_ms`` of work, within [least, most]."""
+    """As many tasks of each size as make ``work_ms`` of work, within [least, most].
+
+    work_ms: milliseconds of work in each group of tasks
+    least: at least this many tasks in a group
+    most: at most this many tasks in a group
+    """
+    sizes = ", ".join(f"{ms:g}" for ms in TASK_MS)
+    method = multiprocessing.get_start_method()
+    print(f"{usable_cores()} workers (start method: {method}); tasks of {sizes} ms")
     return Running(Tasks(work_ms, least, most), usable_cores())
 
 
@@ -135,47 +144,6 @@ SIZES = {
     "quick": {"work_ms": 400, "least": 8, "most": 500},
     "full": {"work_ms": 800, "least": 16, "most": 1000},
 }
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--workers", type=int, default=usable_cores())
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how the standard library's pools start workers (default: the platform's)",
-    )
-    parser.add_argument(
-        "--engine", action="append", choices=list(ENGINES)[1:], help="default: every engine"
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    tasks = Tasks(**SIZES[args.size])
-    engines = {
-        n: e for n, e in ENGINES.items() if n == "sequential" or n in (args.engine or ENGINES)
-    }
-    started = {n: start(args.workers) for n, start in STARTS.items() if n in engines}
-    sizes = ", ".join(f"{ms:g}" for ms in TASK_MS)
-    method = multiprocessing.get_start_method()
-    print(f"{args.workers} workers (start method: {method}); the same work in tasks of {sizes} ms")
-    try:
-        for ms in TASK_MS:
-            times, results = {}, {}
-            for name, run in engines.items():
-                client = started[name][1] if name in started else None
-                begin = time.perf_counter()
-                results[name] = run(tasks, client, ms) if client else run(tasks, ms)
-                times[name] = time.perf_counter() - begin
-            wrong = [n for n, r in results.items() if r != results["sequential"]]
-            assert not wrong, f"{', '.join(wrong)} disagree with sequential"
-            efficiency = {n: times["sequential"] / t / args.workers for n, t in times.items()}
-            shown = ", ".join(f"{n} {e:.2f}" for n, e in efficiency.items() if n != "sequential")
-            print(f"{tasks.sizes[ms][0]:5} tasks of {ms:5} ms, speedup ÷ workers: {shown}")
-    finally:
-        for cluster, client in started.values():
-            stop(cluster, client)
 
 
 STARTS = {
@@ -213,15 +181,17 @@ def engine_rows(ms: float) -> dict:
     }
 
 
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 CORES = usable_cores()
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": {f"{ms:g} ms tasks": engine_rows(ms) for ms in TASK_MS},
-    "efficiency": True,
-    "crossover": 0.9,
+    "table": {"efficiency": True, "crossover": 0.9},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)

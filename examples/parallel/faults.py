@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1"]
+# [tool.faster-python]
+# start-methods = ["--show", "resubmit"]
 # ///
 """A worker dies in the middle of a run: what each engine does, and how to lose nothing.
 
@@ -13,7 +15,6 @@ workers that are left. ``resubmit_until_done`` is the fix for a process pool:
 run again, on a fresh pool, every input whose result was lost.
 """
 
-import argparse
 import contextlib
 import logging
 import multiprocessing
@@ -25,6 +26,7 @@ import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 from running import Running, start_dask, stop
@@ -170,38 +172,35 @@ class Runs:
 
 
 def workload(count: int = 96) -> Runs:
+    """Inputs to square, and a Dask cluster started on first use.
+
+    count: how many inputs
+    """
     return Runs(count)
 
 
-SHOWS = {
+ENGINES = {
     "executor": show_executor,
     "pool": show_pool,
     "joblib": show_joblib,
     "resubmit": show_resubmit,
     "dask": show_dask,
 }
+
+
+def meeting_a_killed_worker(*engines: str) -> None:
+    """What each engine does when a worker dies (input 5 kills its worker, once)."""
+    for name in engines or ENGINES:
+        with tempfile.TemporaryDirectory() as folder:  # a fresh marker for each
+            print(f"{name}:", flush=True)
+            ENGINES[name](str(Path(folder) / "killed-once"))
+
+
+SHOWS = {"all": meeting_a_killed_worker}
+SHOWS.update({name: partial(meeting_a_killed_worker, name) for name in ENGINES})
 SIZES = {"smoke": {"count": 12}, "quick": {"count": 48}, "full": {"count": 96}}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", choices=SHOWS, action="append", help="default: all")
-    parser.add_argument("--size", choices=SIZES, help="(for the harness; the shows use 24 inputs)")
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    for name in args.show or list(SHOWS):
-        with tempfile.TemporaryDirectory() as folder:  # a fresh marker: input 5 kills once
-            print(f"{name}:", flush=True)
-            SHOWS[name](str(Path(folder) / "killed-once"))
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -223,8 +222,12 @@ BENCHMARK = {
             },
         },
     },
-    "transcripts": {"faults": []},
+    "transcripts": {"faults": ["--show", "all"]},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows=SHOWS)

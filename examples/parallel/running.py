@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["dask[distributed]>=2025.1", "ipyparallel>=9"]
+# [tool.faster-python]
+# skip = "starts and stops a Dask and an IPyParallel cluster, as tweets.py does"
 # ///
 """Start a Dask cluster or IPyParallel engines on this machine, keep them running, stop them.
 

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "joblib>=1.4", "ipykernel>=6.29"]
+# [tool.faster-python]
+# start-methods = []
 # ///
 """One large NumPy array, eight tasks that each read all of it: ways to get it to the workers.
 
@@ -14,13 +16,11 @@ returns the same results. ``--show NAME`` prints what goes wrong
 with a global under ``spawn``, and with a function defined in a notebook.
 """
 
-import argparse
 import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
@@ -165,7 +165,12 @@ def make_array(megabytes: int, seed: int = 7) -> np.ndarray:
 
 @contextmanager
 def workload(megabytes: int = 200):
-    """The path of a file holding the array, as an earlier step would leave it; removed after."""
+    """The path of a file holding the array, as an earlier step would leave it; removed after.
+
+    megabytes: the size of the array
+    """
+    method = multiprocessing.get_start_method()
+    print(f"{megabytes} MB array, {TASKS} tasks, {CORES} workers (start method: {method})")
     with tempfile.TemporaryDirectory(prefix="sharing-") as folder:
         path = str(Path(folder) / "data.f8")
         make_array(megabytes).tofile(path)
@@ -173,7 +178,7 @@ def workload(megabytes: int = 200):
 
 
 # --8<-- [start:global_under_spawn]
-TABLE = None  # filled in by main() below, before the pool starts
+TABLE = None  # filled in below, before the pool starts
 
 
 def rows_above(threshold: float) -> int:
@@ -245,6 +250,7 @@ def in_a_notebook(cells: list[str], folder: str) -> list[str]:
 
 
 def show_notebook() -> None:
+    """A notebook cell's function in a spawned worker, and the two ways that fix it."""
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "squares.py").write_text("def square(x):\n    return x * x\n")
         cells = {
@@ -267,16 +273,17 @@ def show_notebook() -> None:
     print("The worker's stderr, where the cell's code runs as python -c:", *cause, sep="\n  ")
 
 
-def show(name: str) -> None:
-    if name == "global-under-spawn":
-        for method in ("fork", "spawn"):
-            print(f"$ start method {method}:", flush=True)
-            try:
-                global_then_pool(method)
-            except Exception as error:  # what the reader sees: the type and the message
-                print(f"{type(error).__name__}: {error}")
-    elif name == "notebook":
-        show_notebook()
+def show_global_under_spawn() -> None:
+    """A global set before the pool starts, under fork and under spawn."""
+    for method in ("fork", "spawn"):
+        print(f"$ start method {method}:", flush=True)
+        try:
+            global_then_pool(method)
+        except Exception as error:  # what the reader sees: the type and the message
+            print(f"{type(error).__name__}: {error}")
+
+
+SHOWS = {"global-under-spawn": show_global_under_spawn, "notebook": show_notebook}
 
 
 SIZES = {  # presets for --size: megabytes of float64
@@ -286,44 +293,6 @@ SIZES = {  # presets for --size: megabytes of float64
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--megabytes", type=int, help="size of the array")
-    parser.add_argument("--workers", type=int, default=usable_cores())
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    parser.add_argument("--show", choices=["global-under-spawn", "notebook"])
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    if args.show:
-        show(args.show)
-        return
-    megabytes = args.megabytes or SIZES[args.size]["megabytes"]
-    method = multiprocessing.get_start_method()
-    print(f"{megabytes} MB array, {TASKS} tasks, {args.workers} workers (start method: {method})")
-    runs = {
-        "sequential": sequential,
-        "pickled to each task": partial(pickled_to_each_task, workers=args.workers),
-        "loaded once per worker": partial(loaded_once_per_worker, workers=args.workers),
-        "shared_memory": partial(in_shared_memory, workers=args.workers),
-        "np.memmap": partial(memory_mapped_file, workers=args.workers),
-        "joblib (automatic memmapping)": partial(joblib_memmapping, workers=args.workers),
-    }
-    with workload(megabytes) as path:
-        expected = sequential(path)
-        for name, run in runs.items():
-            start = time.perf_counter()
-            counts = run(path)
-            assert counts == expected, f"{name} disagrees with sequential"
-            print(f"{name:32} {time.perf_counter() - start:6.2f} s")
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 CORES = usable_cores()
 POOL = {"workers": CORES}
 FORK = "fork" in multiprocessing.get_all_start_methods()
@@ -348,12 +317,16 @@ BENCHMARK = {
             **POOL,
         },
     },
-    "memory": True,
+    "table": {"memory": True},
     "transcripts": {
         "global-under-spawn": ["--show", "global-under-spawn"],
         "notebook": ["--show", "notebook"],
     },
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows=SHOWS)

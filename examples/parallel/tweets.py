@@ -4,6 +4,8 @@
 #     "simplemma>=1.1", "vadersentiment>=3.3.2", "joblib>=1.4",
 #     "dask[distributed]>=2025.1", "ipyparallel>=9",
 # ]
+# [tool.faster-python]
+# start-methods = ["--only", "processes", "--only", "Pool", "--only", "joblib"]
 # ///
 """The same analysis on each of several datasets at once: tweets about four companies.
 
@@ -17,12 +19,12 @@ tweets. By default the tweets are generated (``tweets_data.py``, beside this
 file); ``--csv`` reads a real file.
 """
 
-import argparse
 import multiprocessing
-import time
+import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from pathlib import Path
 
 from running import (
     Running,
@@ -123,7 +125,27 @@ def with_ipyparallel(tweets: Tweets, client) -> dict:
 
 
 def workload(count: int = 40_000, csv: str | None = None) -> Running:
-    return Running(load_tweets(count, csv), usable_cores())
+    """The tweets, and the pools and clusters that variants start on first use.
+
+    count: how many generated tweets
+    csv: analyse this CSV file (company, date, text) instead
+    """
+    tweets = load_tweets(count, csv)
+    sizes = ", ".join(f"{company} {len(rows)}" for company, rows in tweets.items())
+    method = multiprocessing.get_start_method()
+    print(f"Tweets: {sizes}; {usable_cores()} workers (start method: {method})")
+    return Running(tweets, usable_cores())
+
+
+def show_summary(running: Running) -> None:
+    """What the analysis found for each company."""
+    for company, r in sequential(running.data).items():
+        top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
+        print(
+            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} characters, "
+            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to {r['dates'][1][:10]}; "
+            f"top words: {top}"
+        )
 
 
 SIZES = {  # presets for --size: how many generated tweets
@@ -133,53 +155,6 @@ SIZES = {  # presets for --size: how many generated tweets
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="full", help="%(default)s")
-    parser.add_argument("--count", type=int, help="how many generated tweets")
-    parser.add_argument("--csv", help="analyse this CSV (company, date, text) instead")
-    parser.add_argument("--workers", type=int, default=usable_cores())
-    parser.add_argument("--without-dask", action="store_true", help="skip the Dask run")
-    parser.add_argument(
-        "--start-method",
-        choices=multiprocessing.get_all_start_methods(),
-        help="how worker processes start (default: the platform's)",
-    )
-    args = parser.parse_args()
-    if args.start_method:
-        multiprocessing.set_start_method(args.start_method, force=True)
-    tweets = load_tweets(args.count or SIZES[args.size]["count"], args.csv)
-    sizes = ", ".join(f"{company} {len(rows)}" for company, rows in tweets.items())
-    method = multiprocessing.get_start_method()
-    print(f"Tweets: {sizes}; {args.workers} workers (start method: {method})")
-    runs = {
-        "sequential": sequential,
-        "processes, one company per task": partial(with_processes, workers=args.workers),
-        "processes, chunks of 500 tweets": partial(
-            with_processes, split=in_chunks, workers=args.workers
-        ),
-    }
-    if not args.without_dask:
-        runs["Dask LocalCluster, started and stopped"] = started_for_each_call(
-            start_dask, with_dask, args.workers
-        )
-    results = {}
-    for name, run in runs.items():
-        start = time.perf_counter()
-        results[name] = run(tweets)
-        print(f"{name:40} {time.perf_counter() - start:6.2f} s")
-    first = next(iter(results.values()))
-    assert all(r == first for r in results.values()), "the variants disagree"
-    for company, r in first.items():
-        top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
-        print(
-            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} characters, "
-            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to {r['dates'][1][:10]}; "
-            f"top words: {top}"
-        )
-
-
-# What the harness measures (``python -m harness measure``); running this script needs none of it.
 CORES = usable_cores()
 RUNNING = {"workers": CORES, "cpu_time": False}  # on workers that outlive each call
 BENCHMARK = {
@@ -222,9 +197,12 @@ BENCHMARK = {
             "workers": CORES,
         },
     },
-    "efficiency": True,
-    "cost": True,
+    "table": {"efficiency": True, "cost": True},
 }
 
+
 if __name__ == "__main__":
-    main()
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK, shows={"summary": show_summary})

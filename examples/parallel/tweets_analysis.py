@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["simplemma>=1.1", "vadersentiment>=3.3.2"]
+# [tool.faster-python]
+# test = ["--count", "40"]
 # ///
 """The tweets analysis itself, in a module of its own so that every worker can import it.
 

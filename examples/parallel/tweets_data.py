@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = []
+# [tool.faster-python]
+# test = ["--count", "20"]
 # ///
 """Make a file of realistic tweets about four tech companies, or read a real one.
 

@@ -1,0 +1,51 @@
+"""Facts about the interpreter that runs the examples: its build, its cores, its libraries.
+
+Standard library only: the worker reports them from inside that interpreter
+(a free-threaded build, say), and ``python -m harness.interpreter NAME…``
+prints them as JSON for a parent that runs another one.
+"""
+
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import sysconfig
+
+
+def python_build() -> dict:
+    """Version, and whether the build is free-threaded with the GIL off.
+
+    Ask after the example is imported: a free-threaded build turns the GIL
+    back on when it imports an extension module that needs it.
+    """
+    return {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
+    }
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (CPU affinity, containers), not all the machine has."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def library_versions(names) -> dict[str, str]:
+    """Installed versions of these distributions, in this interpreter."""
+    versions = {}
+    for name in sorted(set(names)):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+if __name__ == "__main__":
+    print(json.dumps({"python": python_build(), "libraries": library_versions(sys.argv[1:])}))

@@ -1,0 +1,34 @@
+"""Where things are: the repository, its examples, the generated folder, and the lines
+with which a page includes what the harness made.
+
+The harness, the site being served and the MkDocs hooks all read them from here.
+"""
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+# What a page includes from the generated folder: --8<-- "tables/io/threads.md"
+GENERATED_INCLUDE = re.compile(r'--8<--\s+"((?:tables|plots|transcripts)/[^"]+\.md)"')
+# What it includes from examples/: --8<-- "examples/io/threads.py:session"
+EXAMPLE_INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
+
+
+def generated() -> Path:
+    """The folder of results.json, tables/, plots/ and transcripts/ (``SITE_GENERATED``).
+
+    Outside docs/, so that `mkdocs serve` never watches them being written;
+    pages include them by path (``snippets`` in mkdocs.yml).
+    """
+    return Path(os.environ.get("SITE_GENERATED") or ROOT / "generated")
+
+
+def example_of(included: str) -> str:
+    """The example a generated file belongs to: ``tables/io/threads.md`` is
+    ``io/threads``, and ``transcripts/basics/bottlenecks/cprofile.md`` is
+    ``basics/bottlenecks``."""
+    kind, rest = included.removesuffix(".md").split("/", 1)
+    return rest.rsplit("/", 1)[0] if kind == "transcripts" else rest

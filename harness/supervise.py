@@ -1,0 +1,212 @@
+"""Run a command in a process session of its own and watch it from outside.
+
+The harness never imports an example. It starts an interpreter (the worker, or
+the example itself for a transcript) in a new process session, samples the
+memory of its whole process tree while it runs, enforces a time limit, and
+afterwards finds whatever it started that is still running: in its session,
+or among the processes that left the session (a daemon) and were handed back
+to the harness when their parent exited (on Linux the harness makes itself a
+child subreaper). What is found is killed and named.
+"""
+
+import contextlib
+import ctypes
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+import psutil
+
+from harness.paths import ROOT
+
+POLL_SECONDS = 0.05
+# Pool helpers (the forkserver, the resource tracker) exit a moment after the
+# interpreter that started them; give them this long before calling it a leak.
+GRACE_SECONDS = 3.0
+PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+
+
+class TimedOut(Exception):
+    """The command ran past its time limit; it was killed with everything it started."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str  # empty unless asked for
+    stderr: str  # the last lines
+    peak_memory: int  # bytes, the whole tree at its largest
+    leftovers: list[str]  # what it left running ("pid 12 (python -c …)"), now killed
+
+
+def become_subreaper() -> bool:
+    """Have orphaned descendants re-parented to this process instead of to init (Linux).
+
+    A variant that starts a daemon (a new session, a double fork) would
+    otherwise leave a process that no session id or parent link leads back to.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def reap_zombies() -> None:
+    """Collect the exit status of orphans handed to us, so they do not linger as zombies."""
+    for proc in psutil.Process().children():
+        with contextlib.suppress(psutil.Error, ChildProcessError):
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                os.waitpid(proc.pid, os.WNOHANG)
+
+
+def descendants() -> set[int]:
+    """Pids of every live process below this one."""
+    return {p.pid for p in psutil.Process().children(recursive=True) if alive(p)}
+
+
+def below_us(others: frozenset[int]) -> list[psutil.Process]:
+    """Live processes below this one, except ``others`` and every process below them.
+
+    ``others`` ran before the command started: the site being served, whose
+    own children (a notebook's kernel, the server that notebook starts) come
+    and go meanwhile, and are not the command's.
+    """
+    try:
+        below = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return []
+    excluded = set(others)
+    for proc in below:
+        if proc.pid in others:
+            with contextlib.suppress(psutil.Error):
+                excluded.update(p.pid for p in proc.children(recursive=True))
+    return [p for p in below if p.pid not in excluded and alive(p)]
+
+
+def leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[psutil.Process]:
+    """Every live process the command started: in its session, or handed back to us.
+
+    Orphaned grandchildren are re-parented, so ``children()`` loses them; the
+    session id stays, unless a process deliberately left it, and then the
+    subreaper makes it our child.
+    """
+    found = {p.pid: p for p in below_us(others)}
+    for proc in psutil.process_iter():
+        try:
+            if proc.pid not in found and os.getsid(proc.pid) == sid and alive(proc):
+                found[proc.pid] = proc
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            continue
+    return list(found.values())
+
+
+def kill_all(sid: int, others: frozenset[int] = frozenset()) -> None:
+    procs = leftovers(sid, others)
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(procs, timeout=5)
+    reap_zombies()
+
+
+def memory_of(proc: psutil.Process) -> int:
+    """A process's memory with shared pages split between the processes that map them.
+
+    Plain RSS counts a page in every process that maps it: three workers reading
+    one 200 MB shared-memory block would count 600 MB. PSS (Linux) divides each
+    shared page by the number of processes mapping it, so a tree's sum counts it
+    once; elsewhere USS (the process's own pages), or RSS where neither exists.
+    """
+    try:
+        full = proc.memory_full_info()
+    except psutil.AccessDenied:
+        return proc.memory_info().rss
+    return getattr(full, "pss", None) or getattr(full, "uss", None) or full.rss
+
+
+def tree_memory(others: frozenset[int]) -> int:
+    """Memory held by every process below this one: the command's tree and any orphans."""
+    total = 0
+    for proc in below_us(others):
+        with contextlib.suppress(psutil.Error):
+            total += memory_of(proc)
+    return total
+
+
+def name_of(proc: psutil.Process) -> str:
+    try:
+        return " ".join(proc.cmdline())[:80] or proc.name()
+    except psutil.Error:
+        return "gone"
+
+
+def wait_for_leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[str]:
+    """Describe the command's processes still alive after the grace period, and kill them."""
+    deadline = time.monotonic() + GRACE_SECONDS
+    while (left := leftovers(sid, others)) and time.monotonic() < deadline:
+        reap_zombies()
+        time.sleep(POLL_SECONDS)
+    names = [f"pid {p.pid} ({name_of(p)})" for p in left]
+    kill_all(sid, others)
+    return names
+
+
+def tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def stop(child: subprocess.Popen, others: frozenset[int]) -> None:
+    """Kill the command's whole tree, and sweep again: a process forked just as the tree
+    was killed is handed to us a moment later."""
+    kill_all(child.pid, others)
+    child.wait()
+    wait_for_leftovers(child.pid, others)
+
+
+def supervise(
+    command: list[str], *, timeout: float, env: dict | None = None, capture_stdout: bool = False
+) -> Finished:
+    """Run ``command`` (from the repository's root) until it exits, then sweep up.
+
+    Raises TimedOut after ``timeout`` seconds, with the whole tree killed; on an
+    interrupt (Ctrl-C, SIGTERM) the tree is killed as well.
+    """
+    others = frozenset(descendants())
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out if capture_stdout else subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+        peak, started = 0, time.monotonic()
+        try:
+            while child.poll() is None:
+                peak = max(peak, tree_memory(others))
+                if time.monotonic() - started > timeout:
+                    stop(child, others)
+                    raise TimedOut(f"timed out: still running after {timeout:.0f} s; killed it")
+                time.sleep(POLL_SECONDS)
+        finally:
+            if child.poll() is None:  # interrupted: stop the whole tree
+                stop(child, others)
+        left = wait_for_leftovers(child.pid, others)
+        out.seek(0)
+        err.seek(0)
+        return Finished(child.returncode, out.read(), tail(err.read()), peak, left)
+
+
+def leaked(left: list[str]) -> str:
+    return f"leaked child processes: {', '.join(left)} still ran after it finished; killed them"

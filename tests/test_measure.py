@@ -1,0 +1,750 @@
+"""Measuring examples end to end: records, the cache, and every kind of bad input."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import psutil
+import pytest
+from conftest import ROOT, fixture_examples_in, harness, write_example
+from filelock import FileLock
+
+from harness import results
+from harness.supervise import descendants, leftovers, tree_memory
+
+
+def measure(folder, out, *only, profile="smoke"):
+    return harness("--examples", folder, "--out", out, "measure", "--profile", profile, *only)
+
+
+def stored(out: Path, example: str):
+    return results.load(out / "results.json").examples[example]
+
+
+# --- every bad input in one run --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory):
+    """Measure all fixture examples (good and broken) once, with a short time limit.
+
+    Short, but long enough for a trivial variant on a loaded machine: the hanging
+    fixture is the only one that may reach it. Once per test session, whichever
+    parallel worker asks first (the others wait for it and read what it found).
+    """
+    shared = tmp_path_factory.getbasetemp().parent
+    with FileLock(shared / "fixture_run.lock"):
+        saved = shared / "fixture_run.json"
+        if not saved.exists():
+            out = shared / "fixture_generated"
+            examples = fixture_examples_in(shared / "fixture_run" / "examples")
+            # This run's own name for the processes its fixtures start: another test
+            # run on the same machine may be measuring the same fixtures.
+            run_id = uuid.uuid4().hex[:12]
+            run = harness(
+                "--examples", examples, "--out", out, "measure", "--profile", "smoke",
+                "--timeout", "10",
+                env={"HARNESS_FIXTURE_RUN": run_id, "HARNESS_FIXTURE_PIDS": str(out)},
+            )  # fmt: skip
+            found = {"returncode": run.returncode, "stderr": run.stderr, "out": str(out)}
+            found["run_id"] = run_id
+            saved.write_text(json.dumps(found))
+        found = json.loads(saved.read_text())
+    return SimpleNamespace(**found), Path(found["out"])
+
+
+def test_a_failing_example_makes_the_run_fail(fixture_run):
+    run, _ = fixture_run
+    assert run.returncode == 1
+    assert "11 example(s) failed" in run.stderr
+
+
+def failure_report(stderr: str, example: str) -> str:
+    """What the harness said about one failed example: its line and any lines under it."""
+    lines = stderr[stderr.index(f"] {example}: FAILED") :].splitlines()
+    # It ends where the next example starts, or where a progress line ("  x · y: median") is.
+    end = next(
+        (n for n, line in enumerate(lines[1:], 1) if line.startswith("[") or " · " in line),
+        len(lines),
+    )
+    return "\n".join(lines[:end])
+
+
+@pytest.mark.parametrize(
+    ("example", "message"),
+    [
+        ("raises", "variant 'broken' raised an exception"),
+        ("raises", "ValueError: the fixture's deliberate failure"),
+        ("hangs", "variant 'forever' timed out: still running after 10 s; killed it"),
+        ("crashes", "variant 'crash' crashed: its interpreter was killed by SIGABRT"),
+        ("leaks", "variant 'leak' leaked child processes"),
+        (
+            "disagrees",
+            "variants disagree: 'off by one' returned something other than the "
+            "baseline 'right' (result['total']: 5050 != 4950)",
+        ),
+        ("no_import", "No module named 'a_module_that_does_not_exist'"),
+        # A daemon leaves the variant's session; it is found all the same.
+        ("daemon", "variant 'daemon' leaked child processes"),
+        ("bad_syntax", "examples/bad_syntax.py line 3: invalid syntax"),
+        ("misspelt", "unknown key 'varaints' in BENCHMARK; did you mean 'variants'?"),
+        (
+            "no_smoke_size",
+            "BENCHMARK['sizes'] has no 'smoke' entry, which the smoke profile measures "
+            "(it has 'quick', 'full'): add one",
+        ),
+        (
+            "generator",
+            "variant 'b' returned a generator, which cannot be sent back to the harness: "
+            "return a list",
+        ),
+    ],
+)
+def test_each_bad_example_is_named_with_what_happened(fixture_run, example, message):
+    run, _ = fixture_run
+    assert message in failure_report(run.stderr, example)
+
+
+@pytest.mark.parametrize("example", ["misspelt", "no_smoke_size", "generator", "bad_syntax"])
+def test_a_malformed_example_gets_a_sentence_not_a_traceback(fixture_run, example):
+    run, _ = fixture_run
+    report = failure_report(run.stderr, example)
+    assert len(report.splitlines()) == 1, report  # one sentence
+    assert "Traceback" not in report and "crashed" not in report
+
+
+def test_a_traceback_shows_the_examples_frames_not_the_harnesss(fixture_run):
+    run, _ = fixture_run
+    report = failure_report(run.stderr, "raises")
+    assert 'raises.py", line' in report
+    assert "side_by_side.py" not in report and "harness/" not in report
+
+
+def test_examples_after_a_broken_one_are_still_measured(fixture_run):
+    run, _ = fixture_run
+    # bad_syntax sorts first: every example after it is still measured or reported.
+    assert run.stderr.index("] bad_syntax: FAILED") < run.stderr.index("] good: measured")
+    assert "[12/12] raises: FAILED" in run.stderr
+
+
+def test_good_results_are_kept_when_others_fail(fixture_run):
+    _, out = fixture_run
+    data = results.load(out / "results.json")
+    assert list(data.examples) == ["good"]
+    assert [v.name for v in data.examples["good"].variants] == ["loop", "sum"]
+
+
+def test_no_process_of_a_failed_example_is_left_running(fixture_run):
+    run_id = fixture_run[0].run_id
+    leaked = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if any(
+            f"{marker}-{run_id}" in " ".join(p.info["cmdline"] or [])
+            for marker in ("harness-fixture-leaked-child", "harness-fixture-daemon")
+        )
+    ]
+    _, out = fixture_run
+    hung_pid = int((out / "hangs.pid").read_text())  # the interpreter the harness timed out
+    assert leaked == []
+    try:
+        still_there = "hangs.py" in " ".join(psutil.Process(hung_pid).cmdline())
+    except psutil.NoSuchProcess:  # gone, as it should be
+        still_there = False
+    assert not still_there
+
+
+# --- records and the cache ----------------------------------------------------
+
+
+def test_a_record_says_where_and_how_it_was_measured(fixture_examples, tmp_path):
+    assert measure(fixture_examples, tmp_path, "good").returncode == 0
+    record = stored(tmp_path, "good")
+    env = record.environment
+    assert env.hardware.cpu and env.hardware.usable_cores >= 1 and env.hardware.memory_bytes
+    assert env.python.version and env.commit and env.date and record.profile == "smoke"
+    wall = record.measured["loop"].wall
+    assert wall.runs == 1 and wall.median > 0 and record.measured["loop"].cpu.median >= 0
+    # The smoke run is the script run as a reader runs it; what it printed is kept.
+    printed = record.transcripts["as-a-reader"]
+    assert printed.command == "python examples/good.py --size smoke"
+    assert "loop" in printed.output and "sum" in printed.output and "same" in printed.output
+
+
+def test_unchanged_examples_are_not_measured_again(fixture_examples, tmp_path):
+    measure(fixture_examples, tmp_path, "good")
+    first = stored(tmp_path, "good")
+    again = measure(fixture_examples, tmp_path, "good")
+    assert "unchanged since" in again.stderr
+    assert stored(tmp_path, "good") == first
+
+
+def test_an_edited_example_or_a_more_thorough_profile_is_measured_again(fixture_examples, tmp_path):
+    measure(fixture_examples, tmp_path, "good")
+    first = stored(tmp_path, "good")
+    with (fixture_examples / "good.py").open("a") as f:
+        f.write("\n# an edit\n")
+    edited = measure(fixture_examples, tmp_path, "good")
+    assert "measured 2 variants" in edited.stderr
+    assert stored(tmp_path, "good").fingerprint != first.fingerprint
+    quick = measure(fixture_examples, tmp_path, "good", profile="quick")
+    assert "measured 2 variants" in quick.stderr
+    assert stored(tmp_path, "good").profile == "quick"
+
+
+def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
+    from harness.discover import discover
+
+    (tmp_path / "kernel.py").write_text("import helper\nBENCHMARK = {}\n")
+    (tmp_path / "kernel.c").write_text("double f(void) { return 1; }\n")
+    (tmp_path / "helper.py").write_text("from data import make\nimport side_by_side\n")
+    (tmp_path / "data.py").write_text("def make(): return 1\n")
+    (example,) = discover(tmp_path)
+    found = [p.name for p in example.local_modules]
+    # side_by_side.py: from the examples' own folder, where every example finds it.
+    assert found == ["data.py", "helper.py", "kernel.c", "side_by_side.py"]
+
+
+# --- what examples ask of the harness ----------------------------------------
+
+GROUPED = '''
+"""Two kinds of work, each with its own baseline."""
+
+
+def squares_loop(n):
+    return sum(i * i for i in range(n))
+
+
+def squares_formula(n):
+    return (n - 1) * n * (2 * n - 1) // 6
+
+
+def cubes_loop(n):
+    return sum(i**3 for i in range(n))
+
+
+def cubes_formula(n):
+    return ((n - 1) * n // 2) ** 2
+
+
+def cubes_wrong(n):
+    return cubes_formula(n) + 1
+
+
+def say_hello():
+    """Say hello."""
+    print("said hello")
+
+
+def fail():
+    """Fail."""
+    raise SystemExit("cannot do that")
+
+
+def workload(n):
+    return n
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {
+        "squares": {"loop": squares_loop, "formula": squares_formula},
+        "cubes": {"loop": cubes_loop, "formula": cubes_formula},
+    },
+    "sizes": {"smoke": {"n": 3000}},
+    "transcripts": {"summary": ["--show", "hello"]},
+}
+'''
+
+
+def grouped(tmp_path, source=GROUPED):
+    folder = tmp_path / "examples"
+    write_example(folder, "grouped", source, shows='{"hello": say_hello, "fail": fail}')
+    return folder
+
+
+def test_each_group_is_compared_with_its_own_first_variant(tmp_path):
+    run = measure(grouped(tmp_path), tmp_path, "grouped")
+    assert run.returncode == 0, run.stderr
+    record = stored(tmp_path, "grouped")
+    names = [v.name for v in record.variants]
+    assert names == ["squares: loop", "squares: formula", "cubes: loop", "cubes: formula"]
+    assert [v.baseline for v in record.variants] == ["squares: loop"] * 2 + ["cubes: loop"] * 2
+
+
+def test_a_variant_that_disagrees_with_its_group_baseline_is_named(tmp_path):
+    source = GROUPED.replace('"formula": cubes_formula}', '"wrong": cubes_wrong}')
+    run = measure(grouped(tmp_path, source), tmp_path, "grouped")
+    assert run.returncode == 1
+    assert "'cubes: wrong' returned something other than the baseline 'cubes: loop'" in run.stderr
+
+
+def test_what_an_example_prints_is_kept_and_rendered_with_its_command(tmp_path):
+    assert measure(grouped(tmp_path), tmp_path, "grouped").returncode == 0
+    harness("--out", tmp_path, "render")
+    shown = (tmp_path / "transcripts" / "grouped" / "summary.md").read_text()
+    assert 'title="python examples/grouped.py --show hello --size smoke"' in shown
+    assert "said hello" in shown and "Python " in shown
+
+
+def test_a_transcript_that_fails_fails_the_example_and_says_why(tmp_path):
+    source = GROUPED.replace('["--show", "hello"]', '["--show", "fail"]')
+    run = measure(grouped(tmp_path, source), tmp_path, "grouped")
+    assert run.returncode == 1
+    assert "running it with --show fail --size smoke exited with code 1" in run.stderr
+    assert "cannot do that" in run.stderr
+
+
+GROWING = '''
+"""Weak scaling: every variant does more work, so the results differ."""
+
+
+def run(n, workers):
+    return [sum(range(n)) for _ in range(workers)]
+
+
+def one(n):
+    return run(n, 1)
+
+
+def two(n):
+    return run(n, 2)
+
+
+BENCHMARK = {
+    "workload": lambda n: n,
+    "variants": {
+        "1 worker": {"run": one, "workers": 1},
+        "2 workers": {"run": two, "workers": 2},
+    },
+    "sizes": {"smoke": {"n": 1000}},
+    "work": lambda size, workers: workers,
+    "table": {"law": "gustafson", "serial_fraction": lambda size: 0.1},
+}
+'''
+
+
+def test_weak_scaling_accepts_growing_results_and_records_the_work_done(tmp_path):
+    folder = tmp_path / "examples"
+    write_example(folder, "growing", GROWING)
+    run = measure(folder, tmp_path, "growing")
+    assert run.returncode == 0, run.stderr
+    record = stored(tmp_path, "growing")
+    assert [(v.workers, v.work) for v in record.variants] == [(1, 1.0), (2, 2.0)]
+    assert (record.table.law, record.table.serial_fraction) == ("gustafson", 0.1)
+    assert not record.description.compares_results
+
+
+NEEDS = '''
+"""A variant that needs what no machine has, beside one that runs anywhere."""
+
+
+def plain(n):
+    return n
+
+
+BENCHMARK = {
+    "workload": lambda n: n,
+    "variants": {
+        "plain": plain,
+        "from the future": {"run": plain, "requires": ["python>=99.0"]},
+    },
+    "sizes": {"smoke": {"n": 1}},
+}
+'''
+
+
+def test_a_variant_whose_requirement_is_unmet_is_listed_with_the_reason(tmp_path):
+    folder = tmp_path / "examples"
+    write_example(folder, "needs", NEEDS)
+    run = measure(folder, tmp_path, "needs")
+    assert run.returncode == 0, run.stderr
+    assert "from the future: not measured here, needs Python 99.0 or later" in run.stderr
+    record = stored(tmp_path, "needs")
+    assert record.variants[1].missing == ("needs Python 99.0 or later",)
+    assert list(record.measured) == ["plain"]  # the rest is measured as usual
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        (
+            '{"run": plain, "wokers": 2}',
+            "unknown key 'wokers' in variant 'two'; did you mean 'workers'?",
+        ),
+        (
+            '{"run": plain, "requires": ["gpus"]}',
+            "variant 'two': 'requires': unknown requirement 'gpus': use 'gpu', 'c-compiler'",
+        ),
+        ('{"run": plain, "workers": 0}', "variant 'two': 'workers' must be a whole number"),
+        ('{"run": plain, "cores": "some"}', "variant 'two': 'cores' must be a whole number"),
+    ],
+)
+def test_a_malformed_variant_is_named_with_the_fix(tmp_path, declaration, message):
+    source = NEEDS.replace('{"run": plain, "requires": ["python>=99.0"]}', declaration)
+    folder = tmp_path / "examples"
+    write_example(folder, "needs", source.replace('"from the future"', '"two"'))
+    run = measure(folder, tmp_path, "needs")
+    assert run.returncode == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
+
+
+FLOATS = '''
+"""Two sums of the same floats in another order, and one that is wrong by a thousandth."""
+import math
+
+
+def forwards(values):
+    return sum(values)
+
+
+def backwards(values):
+    return sum(reversed(values))
+
+
+def off(values):
+    return sum(values) * 1.001
+
+
+def busy(values):
+    # A few milliseconds of pure-Python CPU work: CPU time must not round to zero.
+    return math.fsum(v * v for v in values * 20)
+
+
+BENCHMARK = {
+    "workload": lambda n: [1 / (k + 1) for k in range(n)],
+    "variants": {"forwards": forwards, "backwards": backwards},
+    "sizes": {"smoke": {"n": 10_000}, "quick": {"n": 10_000}},
+}
+'''
+
+
+def floats(tmp_path, source=FLOATS):
+    folder = tmp_path / "examples"
+    write_example(folder, "floats", source)
+    return folder
+
+
+@pytest.mark.parametrize("profile", ["smoke", "quick"])
+def test_the_largest_difference_accepted_within_rel_tol_is_reported_and_kept(tmp_path, profile):
+    run = measure(floats(tmp_path), tmp_path, "floats", profile=profile)
+    assert run.returncode == 0, run.stderr
+    gap = stored(tmp_path, "floats").measured["backwards"].largest_difference
+    assert 0 < gap < 1e-12  # another order: the last bits differ
+    assert f"result within {gap:.2g} of the baseline's" in run.stderr
+
+
+@pytest.mark.parametrize("profile", ["smoke", "quick"])
+def test_a_result_beyond_rel_tol_names_the_difference_and_how_to_set_it(tmp_path, profile):
+    folder = floats(tmp_path, FLOATS.replace('"backwards": backwards', '"off": off'))
+    run = measure(folder, tmp_path, "floats", profile=profile)
+    assert run.returncode == 1
+    assert "a relative difference of 0.001, beyond rel_tol = 1e-09" in run.stderr
+    assert "set BENCHMARK['rel_tol']" in run.stderr
+
+
+def test_cpu_time_of_a_call_of_a_few_milliseconds_is_measured_not_rounded_to_zero(tmp_path):
+    """os.times() counts 10 ms ticks: it gave 0 ms of CPU for a 4.6 ms CPU-bound call."""
+    source = FLOATS.replace('"backwards": backwards', '"busy": busy').replace(
+        '"sizes"', '"work": lambda size, workers: 1,\n    "sizes"'
+    )
+    # The quick profile repeats the call until its median is known: one busy moment
+    # of the machine cannot move it.
+    run = measure(floats(tmp_path, source), tmp_path, "floats", profile="quick")
+    assert run.returncode == 0, run.stderr
+    busy = stored(tmp_path, "floats").measured["busy"]
+    wall, cpu = busy.wall.median, busy.cpu.median
+    # One thread of pure-Python work: its CPU time is its wall time, less what other
+    # processes took from it. Counted in 10 ms ticks, a call of a few milliseconds
+    # would show 0 or 10 ms: a ratio of 0, or about 2.
+    assert 0.2 * wall <= cpu <= 1.05 * wall, (wall, cpu)
+
+
+READS_A_FILE = '''
+"""Variants that read a file: the harness records its size for peak memory to be read against."""
+import os
+import tempfile
+
+PATH = os.path.join(tempfile.gettempdir(), f"harness-reads-a-file-{os.getuid()}.txt")
+
+
+def workload(lines):
+    with open(PATH, "w") as file:
+        file.write("12345\\n" * lines)
+    return PATH
+
+
+def total(path):
+    with open(path) as file:
+        return sum(int(line) for line in file)
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"sum the lines": total},
+    "sizes": {"smoke": {"lines": 350_000}},
+    "table": {"memory": True},
+    "input_bytes": lambda size: {"numbers": os.path.getsize(workload(**size))},
+}
+'''
+
+
+def test_the_size_of_a_file_the_variants_read_is_recorded(tmp_path):
+    folder = tmp_path / "examples"
+    write_example(folder, "reads", READS_A_FILE)
+    run = measure(folder, tmp_path, "reads")
+    assert run.returncode == 0, run.stderr
+    assert stored(tmp_path, "reads").description.input_bytes == {"numbers": 6 * 350_000}
+
+
+def test_input_bytes_that_are_not_sizes_get_a_sentence_naming_the_key(tmp_path):
+    folder = tmp_path / "examples"
+    source = READS_A_FILE.replace('{"numbers": os.path.getsize(workload(**size))}', '"1 MB"')
+    write_example(folder, "reads", source)
+    run = measure(folder, tmp_path, "reads")
+    assert run.returncode == 1
+    assert "BENCHMARK['input_bytes'] must return a dict of names to sizes in bytes" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# --- another interpreter ------------------------------------------------------
+
+
+def other_python() -> str:
+    """Another Python version than this one, where the machine has one, else this one."""
+    import shutil
+
+    candidates = [shutil.which(f"python3.{minor}") for minor in (12, 13, 11, 14)]
+    found = Path.home().glob(".pyenv/versions/3.*/bin/python3")
+    candidates += sorted((str(p) for p in found), reverse=True)
+    for candidate in filter(None, candidates):
+        runs = subprocess.run(
+            [candidate, "-c", "import sys, venv; print(sys.version_info.minor)"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        minor = int(runs.stdout) if runs.returncode == 0 else 0
+        if minor >= 11 and minor != sys.version_info.minor:  # the harness needs 3.11+
+            return candidate
+    return sys.executable
+
+
+def test_examples_can_be_measured_with_another_interpreter(tmp_path):
+    """Say a free-threaded build: the worker needs nothing but the standard library there."""
+    bare = tmp_path / "bare"
+    subprocess.run([other_python(), "-m", "venv", "--without-pip", str(bare)], check=True)
+    python = bare / "bin" / "python"
+    version = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    run = harness(
+        "--examples", grouped(tmp_path), "--out", tmp_path, "measure", "--profile", "smoke",
+        "--python", python, "grouped",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    record = stored(tmp_path, "grouped")
+    assert record.environment.python.version == version
+    assert "said hello" in record.transcripts["summary"].output  # run by that interpreter too
+
+
+def test_measuring_with_a_missing_interpreter_says_so(tmp_path):
+    run = harness("--out", tmp_path, "measure", "--python", "nope3.99t")
+    assert run.returncode == 2 and "No Python interpreter at nope3.99t" in run.stderr
+
+
+# --- the results file: missing, corrupt, other schema -------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no results file at"),
+        ("{not json", "is not valid JSON"),
+        ('{"schema": 999, "examples": {}}', "has schema 999; this harness reads schema 3"),
+        ("[1, 2, 3]", "not a results file"),
+        ('{"schema": 3, "examples": {"x": {"id": 1}}}', "does not fit schema 3"),
+    ],
+)
+def test_render_explains_a_bad_results_file(tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "results.json").write_text(content)
+    run = harness("--out", tmp_path, "render")
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_measuring_over_a_corrupt_results_file_keeps_it_aside(fixture_examples, tmp_path):
+    (tmp_path / "results.json").write_text("{not json")
+    run = measure(fixture_examples, tmp_path, "good")
+    assert run.returncode == 0
+    assert "is not valid JSON" in run.stderr and "Moved it to" in run.stderr
+    (aside,) = tmp_path.glob("results.json.unreadable-*")
+    assert aside.read_text() == "{not json"
+    assert "good" in results.load(tmp_path / "results.json").examples
+
+
+def test_measuring_nothing_that_matches_is_an_error(tmp_path):
+    run = harness("--out", tmp_path, "measure", "no-such-example")
+    assert run.returncode == 2 and "No example in" in run.stderr
+
+
+def test_merge_copies_another_machines_results_and_names_a_missing_one(fixture_examples, tmp_path):
+    measure(fixture_examples, tmp_path / "gpu", "good")
+    measure(fixture_examples, tmp_path, "disagrees")  # fails: nothing of ours yet
+    run = harness("--out", tmp_path, "merge", tmp_path / "gpu" / "results.json", "good")
+    assert run.returncode == 0, run.stderr
+    assert set(results.load(tmp_path / "results.json").examples) == {"good"}
+    missing = harness("--out", tmp_path, "merge", tmp_path / "gpu" / "results.json", "jit/")
+    assert missing.returncode == 2 and "has no results for jit/" in missing.stderr
+
+
+def test_shards_share_the_examples_between_machines_without_overlap(fixture_examples, tmp_path):
+    def measured_by(shard):
+        out = tmp_path / shard.replace("/", "-")
+        run = harness(
+            "--examples", fixture_examples, "--out", out, "measure", "--profile", "smoke",
+            "--shard", shard, "good", "disagrees",
+        )  # fmt: skip
+        saved = out / "results.json"
+        return run, set(results.load(saved).examples) if saved.exists() else set()
+
+    (first, first_ids), (second, second_ids) = measured_by("1/2"), measured_by("2/2")
+    # Sorted by id, "disagrees" is the first shard's (it fails), "good" the second's.
+    assert first.returncode == 1 and "disagrees" in first.stderr and not first_ids
+    assert second.returncode == 0 and second_ids == {"good"}
+    bad = harness("--examples", fixture_examples, "measure", "--shard", "3/2")
+    assert bad.returncode == 2 and "I must be between 1 and N" in bad.stderr
+
+
+# --- processes: stopping, what is not ours, memory ----------------------------
+
+
+def test_stopping_the_harness_stops_the_variant_it_was_measuring(fixture_examples, tmp_path):
+    """CI cancelling a job sends SIGTERM: no measured process may outlive the harness."""
+    harness_run = subprocess.Popen(
+        [sys.executable, "-m", "harness", "--examples", fixture_examples, "--out", tmp_path,
+         "measure", "--profile", "smoke", "hangs"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def measuring() -> list[psutil.Process]:
+        """The interpreter running the hanging variant, below the harness."""
+        try:
+            below = psutil.Process(harness_run.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        found = []
+        for proc in below:
+            try:
+                if "hangs.py" in " ".join(proc.cmdline()):
+                    found.append(proc)
+            except psutil.Error:  # exited meanwhile
+                continue
+        return found
+
+    deadline = time.monotonic() + 60
+    while not (started := measuring()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert started, "the fixture never started"
+    harness_run.send_signal(signal.SIGTERM)
+    assert harness_run.wait(timeout=30) != 0
+    _, still = psutil.wait_procs(started, timeout=10)
+    assert still == []
+
+
+SITE = """
+import subprocess, sys, time
+sys.stdin.readline()  # the test says when: after it has noted what ran before the variant
+kernel = subprocess.Popen(
+    [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+)
+print(kernel.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_what_the_site_being_served_starts_meanwhile_is_not_the_variants_leak():
+    """`make serve` measures while MkDocs runs the notebook: its kernel is no leak."""
+    site = subprocess.Popen(
+        [sys.executable, "-c", SITE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        others = frozenset(descendants())  # what ran before the variant: the site
+        site.stdin.write("go\n")
+        site.stdin.flush()
+        kernel = int(site.stdout.readline())  # started by the site, after that
+        assert kernel not in [p.pid for p in leftovers(site.pid, others)]
+    finally:
+        for proc in [*psutil.Process(site.pid).children(recursive=True), psutil.Process(site.pid)]:
+            proc.kill()
+        site.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PSS is a Linux measure")
+def test_tree_memory_counts_a_block_shared_by_three_processes_once():
+    from multiprocessing import shared_memory
+
+    size = 64 * 2**20
+    block = shared_memory.SharedMemory(create=True, size=size)
+    # Each reader maps the whole block, touches every page, says so, and waits.
+    # (mmap of /dev/shm directly: the readers must not register the block for cleanup.)
+    reader = (
+        f"import mmap, sys; f = open('/dev/shm/{block.name}', 'rb')\n"
+        "b = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n"
+        "total = sum(b[::4096]); print('ready', flush=True); sys.stdin.read()\n"
+    )
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", reader], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    try:
+        assert all(r.stdout.readline().strip() == b"ready" for r in readers)
+        measured = tree_memory(frozenset())
+    finally:
+        for r in readers:
+            r.communicate(b"")
+        block.close()
+        block.unlink()
+    # RSS would count the block three times (192 MiB and more); once, it is 64 MiB
+    # plus three small interpreters.
+    assert size <= measured < 2 * size, measured
+
+
+def test_a_slow_variant_stops_after_three_calls_a_fast_one_keeps_its_minimum():
+    from harness.stopping import enough
+
+    full = {"min_runs": 5, "max_runs": 500, "max_seconds": 10, "precision": 0.01}
+    assert not enough([4.0, 4.2], full)
+    assert enough([4.0, 4.2, 4.1], full)  # 12 s in three calls: enough
+    assert not enough([0.5, 0.9, 0.6], full)  # fast and noisy: the minimum of five holds
+    assert not enough([0.5, 0.9, 0.6, 3.0], full)
+
+
+def test_the_mkdocs_hooks_import_nothing_that_measures():
+    """A site build reads results; it must not import rich, psutil or the process supervisor."""
+    probe = (
+        "import sys; sys.path.insert(0, 'hooks')\n"
+        "import claims, downloads, generated\n"
+        "print(sorted(m for m in ('rich', 'psutil', 'harness.supervise', 'harness.run') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,196 @@
+"""What a reader sees of a record: its table, its footer, its plot, and the numbers in them."""
+
+import math
+
+import pytest
+from factories import record, row
+
+from harness import derived, laws
+from harness.noise import band_of
+from harness.plot import render_plot
+from harness.records import Noise, Table
+from harness.table import render_table
+
+
+def shown(text: str) -> str:
+    return text.replace("\u00a0", " ")
+
+
+def page_part(text: str) -> str:
+    """The table a page shows, without the full one under "All columns"."""
+    return shown(text).split("??? note")[0]
+
+
+def test_a_table_has_a_row_per_variant_with_its_speedup_and_a_footer_that_says_where():
+    table = shown(render_table(record([row("loop", 2.0), row("sum", 1.0, baseline="loop")])))
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Variant | Median ± spread | Speedup | CPU time |"
+    assert rows[1].startswith("| loop") and "| 1.00× |" in rows[1]
+    assert rows[2].startswith("| sum") and "| 2.00× |" in rows[2]
+    assert "Quick profile, n=1; median of 1 runs" in table
+    assert "Test CPU, 2 usable of 4 logical cores, 8 GiB, Linux x86_64" in table
+    assert "Python 3.13.0 (free-threaded); commit abc1234, 2026-01-01." in table
+
+
+def test_bound_and_efficiency_columns_appear_when_an_example_asks():
+    one = row("one", 2.0, 0.5, bound=1.0, workers=1)
+    two = row("two", 1.0, 0.5, baseline="one", bound=0.25, workers=2, runs=[0.9, 1.0, 1.2])
+    table = shown(render_table(record([one, two], table=Table(efficiency=True))))
+    main, every = table.split("??? note")
+    assert "| CPU time | Speedup ÷ workers | Median ÷ bound |" in main
+    # The second variant's floor (0.25 s) is below the baseline's CPU time (0.5 s): the GIL wins.
+    assert "| two ⚠ *unstable* | 1.00 s ± 8 % | 2.00× | 500 ms | 1.00 | 2.00 |" in main
+    # Every column, on demand: the bound itself, runs, the fastest run and peak memory.
+    assert "| Bound | Median ÷ bound | Runs | Fastest run | Peak memory |" in every
+    assert "| 500 ms | 2.00 | 3 | 900 ms | 1 MiB |" in every
+
+
+def test_a_speedup_within_the_noise_is_marked_and_the_footer_states_the_noise():
+    noise = Noise(band=0.08, checks=15, reference_median=0.04)
+    rows = [
+        row("base", 1.0),
+        row("same", 0.95, baseline="base"),
+        row("faster", 0.5, baseline="base"),
+    ]
+    table = shown(render_table(record(rows, noise=noise)))
+    assert "| same | 950 ms ± 0.0 % | 1.05× *(not significant here)* |" in table
+    assert "| faster | 500 ms ± 0.0 % | 2.00× |" in table
+    assert "| base | 1.00 s ± 0.0 % | 1.00× |" in table  # the baseline is not marked
+    assert "Noise on this machine during this run: ±8 % (a reference workload timed 15" in table
+
+
+def test_a_variant_this_machine_cannot_run_gets_a_row_that_says_why():
+    rows = [row("NumPy", 1.0), row("CuPy", missing=("needs an NVIDIA GPU",), baseline="NumPy")]
+    table = shown(render_table(record(rows)))
+    assert "| CuPy | not measured here: needs an NVIDIA GPU | – | – |" in table
+
+
+def test_cost_columns_price_the_cores_a_variant_uses():
+    rows = [
+        row("loop", 2.0, workers=1),
+        row("2 processes", 1.25, 2.4, baseline="loop", workers=2),
+        row("Polars", 0.5, baseline="loop", cores=2),  # no workers, every core busy
+    ]
+    main = page_part(render_table(record(rows, table=Table(cost=True))))
+    assert "| CPU-seconds per 1,000 runs | Cost per 1,000 runs |" in main
+    vcpu = derived.machine_for(1)
+    two = derived.machine_for(2)
+    loop_cost = 1000 * 2.0 * vcpu["hourly"] / 3600
+    pool_cost = 1000 * 1.25 * two["hourly"] / 3600
+    assert f"| 2,000 | ${loop_cost:.3f} ({vcpu['name']}) |" in main
+    assert f"| 2,400 | ${pool_cost:.3f} ({two['name']}) |" in main
+    polars = next(line for line in main.splitlines() if line.startswith("| Polars"))
+    assert f"({two['name']})" in polars  # priced on the two cores it declares
+
+
+def test_a_variant_on_workers_that_outlive_its_calls_has_no_cpu_time_the_others_keep_theirs():
+    rows = [
+        row("sequential", 2.0, 1.9),
+        row("pool started in the call", 1.1, 2.2, baseline="sequential", workers=2),
+        row("running cluster", 1.0, 0.01, baseline="sequential", workers=2, cpu_time=False),
+    ]
+    main = page_part(render_table(record(rows, table=Table(cost=True))))
+    assert "| pool started in the call | 1.10 s ± 0.0 % | 1.82× | 2.20 s |" in main
+    # The client's 10 ms is not what the cluster spent: shown as unknown, not as 0.01 s.
+    assert "| running cluster | 1.00 s ± 0.0 % | 2.00× | – | – | $" in main
+    assert "| 1.90 s | 1,900 |" in main  # the baseline keeps its CPU time and CPU-seconds
+
+
+def test_peak_memory_joins_the_pages_table_when_an_example_is_about_memory():
+    rows = [row("pickled", 2.0, peak_rss=3 * 2**30), row("shared", 0.5, baseline="pickled")]
+    plain = page_part(render_table(record(rows)))
+    about_memory = page_part(render_table(record(rows, table=Table(memory=True))))
+    assert "Peak memory" not in plain
+    assert "| Variant | Median ± spread | Speedup | CPU time | Peak memory |" in about_memory
+    assert "| 3.00 GiB |" in about_memory and "| 1 MiB |" in about_memory
+
+
+def test_the_sizes_of_the_files_the_variants_read_are_given_under_the_table():
+    rows = [row("read it all", 1.0, peak_rss=3 * 2**30)]
+    table = shown(render_table(record(rows, input_bytes={"CSV": 2 * 2**30, "Parquet": 2**29})))
+    assert "**Files read:** CSV, 2.00 GiB; Parquet, 512 MiB." in table
+
+
+def test_crossover_names_the_first_group_where_each_variant_reaches_the_efficiency():
+    def group(name, pool_seconds, cluster_seconds):
+        base = f"{name}: sequential"
+        return [
+            row(base, 1.0, group=name),
+            row(f"{name}: pool", pool_seconds, group=name, baseline=base, workers=2),
+            row(f"{name}: cluster", cluster_seconds, group=name, baseline=base, workers=2),
+        ]
+
+    rows = group("1 ms tasks", 0.8, 4.0) + group("10 ms tasks", 0.54, 0.7)
+    rows += group("100 ms tasks", 0.52, 0.6)  # the cluster: 0.83, still short of 0.9
+    table = render_table(record(rows, table=Table(efficiency=True, crossover=0.9)))
+    line = page_part(table).strip().splitlines()[-1]
+    assert line == (
+        "**Where speedup ÷ workers first reaches 0.9:** pool: 10 ms tasks; "
+        "cluster: not in any group measured here."
+    )
+
+
+def test_a_scaling_table_shows_the_law_and_the_implied_serial_fraction():
+    rows = [
+        row("loop", 10.0),
+        row("1 worker", 10.0, baseline="loop", workers=1),
+        row("2 workers", 6.0, baseline="loop", workers=2),
+    ]
+    table = render_table(record(rows, table=Table(law="amdahl", serial_fraction=0.1)))
+    last = next(line for line in table.splitlines() if line.startswith("| 2 workers"))
+    # Measured 10 s / 6 s = 1.67×; Amdahl with s = 0.1 allows 1.82×; 1.67× implies s = 0.2.
+    assert "| 1.67× | 1.82× | 0.200 |" in last
+
+
+def test_weak_scaling_counts_the_work_each_variant_did():
+    rows = [
+        row("1 worker", 1.0, workers=1, work=1.0),
+        row("2 workers", 1.05, baseline="1 worker", workers=2, work=2.0),
+    ]
+    table = render_table(record(rows, table=Table(law="gustafson", serial_fraction=0.1)))
+    assert "| Scaled speedup | Gustafson, s = 0.10 |" in table
+    assert "| 1.90× | 1.90× |" in table  # 2× the work in 1.05× the time; the law: 0.1 + 0.9 × 2
+
+
+def test_the_bound_counts_the_cpu_work_a_cheaper_library_needs_not_the_baselines():
+    def bound_of(cpu, bound):
+        rows = [row("requests", 5.0, 0.4), row("v", 1.0, cpu, baseline="requests", bound=bound)]
+        made = record(rows)
+        return derived.effective_bound(made, made.variants[1])
+
+    # aiohttp spends less CPU than requests did: its own CPU time is the floor.
+    assert bound_of(cpu=0.25, bound=0.05) == 0.25
+    # A busy thread pool spends more than the work needs: the baseline's is the floor.
+    assert bound_of(cpu=0.6, bound=0.05) == 0.4
+    # Enough waiting left: the waiting is the floor.
+    assert bound_of(cpu=0.25, bound=1.0) == 1.0
+
+
+def test_the_plot_has_a_light_and_a_dark_version_and_says_when_nothing_was_measured():
+    plot = render_plot(record([row("loop", 2.0), row("sum", 1.0, baseline="loop")]))
+    assert "#only-light)" in plot and "#only-dark)" in plot
+    nothing = render_plot(record([row("CuPy", missing=("needs an NVIDIA GPU",))]))
+    assert "no variant could be measured on this machine" in nothing
+
+
+def test_amdahl_and_gustafson_at_their_limits():
+    assert laws.amdahl(1.0, 64) == 1  # all serial: no speedup, not zero
+    assert laws.amdahl(0.0, 8) == 8  # all parallel: the number of workers
+    assert math.isclose(laws.amdahl(0.1, 10**9), 10, rel_tol=1e-6)  # never past 1 / s
+    assert laws.gustafson(0.1, 4) == pytest.approx(3.7)
+
+
+def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
+    for serial in (0.02, 0.1, 0.5):
+        for workers in (2, 4, 16):
+            measured = laws.amdahl(serial, workers)
+            assert laws.karp_flatt(measured, workers) == pytest.approx(serial)
+    assert laws.karp_flatt(1.0, 1) is None
+
+
+def test_the_noise_band_is_how_far_a_speedup_can_move_between_two_runs():
+    assert band_of([0.04] * 5) == 0  # a quiet machine: the same time every check
+    # Checks 10 % apart around their median: a robust σ of 0.148, and a speedup (two
+    # medians) measured twice (two speedups) moves within 1.96 × 2 × σ, 95 % of the time.
+    assert band_of([0.9, 1.0, 1.1]) == pytest.approx(1.96 * 2 * 1.4826 * 0.1)
+    assert band_of([1.0, 1.2]) == pytest.approx(1.96 * 2 * 0.2 / 2**0.5 / 1.1)
