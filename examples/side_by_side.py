@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # test = []
 # ///
-"""Run every variant of an example side by side, check that they agree, print a table.
+"""Run every variant of an example side by side, check that they agree, print a
+table.
 
 Each example script describes its variants in a ``BENCHMARK`` dict and ends
 with ``side_by_side.main(BENCHMARK)``. Run as ``python examples/io/threads.py``,
@@ -56,12 +57,14 @@ DEFAULT_REL_TOL = 1e-9
 
 @dataclass(frozen=True)
 class Entry:
-    """One variant: its name ("group: name" inside a group) and what it declares."""
+    """One variant: its name ("group: name" inside a group) and what it
+    declares."""
 
     name: str
     group: str | None
     run: Callable
-    facts: Mapping = field(default_factory=dict)  # beside "run": workers, requires, …
+    # beside "run": workers, requires, …
+    facts: Mapping = field(default_factory=dict)
 
 
 def is_variant(value) -> bool:
@@ -86,8 +89,8 @@ def entries(benchmark: Mapping) -> list[Entry]:
 
 
 def baselines(found: list[Entry]) -> dict[str | None, str]:
-    """The first variant of each group that this machine can run: what the others
-    are compared with."""
+    """The first variant of each group that this machine can run: what the
+    others are compared with."""
     chosen: dict[str | None, str] = {}
     for entry in found:
         if not unmet(entry.facts.get("requires", ())):
@@ -105,7 +108,9 @@ def has_gpu() -> bool:
     if smi is None:
         return False
     try:
-        done = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [smi, "-L"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0 and "GPU" in done.stdout
@@ -113,19 +118,29 @@ def has_gpu() -> bool:
 
 @cache
 def has_c_compiler() -> bool:
-    """A C compiler that builds a shared library: ``$CC``, else Python's, else cc."""
+    """A C compiler that builds a shared library: ``$CC``, else Python's, else
+    cc."""
     if os.environ.get("CC"):
         candidates = [os.environ["CC"]]
     else:
         candidates = [sysconfig.get_config_var("CC") or "", "cc"]
-    found = (c.split()[0] for c in candidates if c and shutil.which(c.split()[0]))
+    found = (
+        c.split()[0] for c in candidates if c and shutil.which(c.split()[0])
+    )
     compiler = next(found, None)
     if compiler is None:
         return False
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "probe.c"
         source.write_text("int probe(void) { return 0; }\n")
-        command = [compiler, "-shared", "-fPIC", str(source), "-o", f"{tmp}/p.so"]
+        command = [
+            compiler,
+            "-shared",
+            "-fPIC",
+            str(source),
+            "-o",
+            f"{tmp}/p.so",
+        ]
         try:
             built = subprocess.run(command, capture_output=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired):
@@ -148,11 +163,14 @@ VERSION = re.compile(r"python>=(\d+)\.(\d+)")
 
 
 def missing(requirement: str) -> str | None:
-    """Why this machine lacks ``requirement`` ("needs …"), or None if it has it."""
+    """Why this machine lacks ``requirement`` ("needs …"), or None if it has
+    it."""
     if requirement == "gpu":
         return None if has_gpu() else "needs an NVIDIA GPU"
     if requirement == "c-compiler":
-        return None if has_c_compiler() else "needs a working C compiler (set CC)"
+        return (
+            None if has_c_compiler() else "needs a working C compiler (set CC)"
+        )
     if requirement == "free-threaded":
         if sysconfig.get_config_var("Py_GIL_DISABLED"):
             return None
@@ -164,7 +182,11 @@ def missing(requirement: str) -> str | None:
         return f"needs Python {wanted[0]}.{wanted[1]} or later"
     if requirement.startswith("module:"):
         name = requirement.removeprefix("module:")
-        return None if has_module(name) else f"needs {name} installed for this Python"
+        return (
+            None
+            if has_module(name)
+            else f"needs {name} installed for this Python"
+        )
     raise UnknownRequirement(
         f"unknown requirement {requirement!r}: use 'gpu', 'c-compiler', "
         "'free-threaded', 'python>=3.14' or 'module:NAME'"
@@ -180,7 +202,8 @@ def unmet(requirements) -> list[str]:
 
 
 def relative_gap(a, b) -> float:
-    """The largest relative difference between the floats of a and b (0 if none)."""
+    """The largest relative difference between the floats of a and b (0 if
+    none)."""
     if hasattr(a, "shape") and hasattr(a, "dtype"):
         import numpy as np  # only reached when the example uses NumPy
 
@@ -237,7 +260,9 @@ def difference(a, b, rel_tol: float, where: str = "result") -> str | None:
         if len(a) != len(b):
             return f"{where}: length {len(a)} != {len(b)}"
         pairs = enumerate(zip(a, b, strict=True))
-        found = (difference(x, y, rel_tol, f"{where}[{i}]") for i, (x, y) in pairs)
+        found = (
+            difference(x, y, rel_tol, f"{where}[{i}]") for i, (x, y) in pairs
+        )
         return next((d for d in found if d), None)
     return None if a == b else f"{where}: {a!r} != {b!r}"
 
@@ -263,8 +288,8 @@ def compares_results(benchmark: Mapping) -> bool:
 
 @contextlib.contextmanager
 def entered(workload):
-    """The input every variant gets: plain data, or what a context manager yields
-    (a server, a cluster), left when the variants are done."""
+    """The input every variant gets: plain data, or what a context manager
+    yields (a server, a cluster), left when the variants are done."""
     if not hasattr(workload, "__enter__"):
         yield workload
         return
@@ -276,7 +301,8 @@ def entered(workload):
 
 
 def workload_options(benchmark: Mapping) -> dict[str, inspect.Parameter]:
-    """The workload's arguments, each an option of the script (--days, --url)."""
+    """The workload's arguments, each an option of the script (--days,
+    --url)."""
     signature = inspect.signature(benchmark["workload"])
     return {
         name: p
@@ -286,7 +312,8 @@ def workload_options(benchmark: Mapping) -> dict[str, inspect.Parameter]:
 
 
 def option_help(workload: Callable) -> dict[str, str]:
-    """Lines "name: what it is" in the workload's docstring, as each option's help."""
+    """Lines "name: what it is" in the workload's docstring, as each option's
+    help."""
     doc = inspect.getdoc(workload) or ""
     return dict(re.findall(r"(?m)^(\w+): (.+)$", doc))
 
@@ -329,7 +356,9 @@ def parser_for(benchmark: Mapping, shows: Mapping) -> argparse.ArgumentParser:
             extra = ""
         if kind is bool:
             action = argparse.BooleanOptionalAction
-            parser.add_argument(flag, dest=name, action=action, help=said + extra)
+            parser.add_argument(
+                flag, dest=name, action=action, help=said + extra
+            )
         else:
             parser.add_argument(flag, dest=name, type=kind, help=said + extra)
     parser.add_argument(
@@ -347,10 +376,16 @@ def parser_for(benchmark: Mapping, shows: Mapping) -> argparse.ArgumentParser:
     parser.add_argument(
         "--warmups",
         type=int,
-        help="untimed calls of each variant first (default: 1; 0 at --size smoke)",
+        help=(
+            "untimed calls of each variant first (default: 1; 0 at --size "
+            "smoke)"
+        ),
     )
-    parser.add_argument("--repeat", type=int, default=1, help="timed calls of each (default: 1)")
-    # For the site's harness, which runs the script as a reader does and reads this.
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed calls of each (default: 1)"
+    )
+    # For the site's harness, which runs the script as a reader does and reads
+    # this.
     parser.add_argument("--report", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument(
         "--start-method",
@@ -358,13 +393,21 @@ def parser_for(benchmark: Mapping, shows: Mapping) -> argparse.ArgumentParser:
         help="how process pools start their workers (default: the platform's)",
     )
     if shows:
-        said = "; ".join(f"{name}: {first_line(function)}" for name, function in shows.items())
-        parser.add_argument("--show", choices=shows, help=f"instead of timing the variants: {said}")
+        said = "; ".join(
+            f"{name}: {first_line(function)}"
+            for name, function in shows.items()
+        )
+        parser.add_argument(
+            "--show",
+            choices=shows,
+            help=f"instead of timing the variants: {said}",
+        )
     return parser
 
 
 def first_line(function: Callable) -> str:
-    """The first line of a function's own docstring ("" for a lambda or a partial)."""
+    """The first line of a function's own docstring ("" for a lambda or a
+    partial)."""
     doc = inspect.getdoc(function) if inspect.isfunction(function) else ""
     if not doc or getattr(function, "__name__", "") == "<lambda>":
         return ""
@@ -372,8 +415,12 @@ def first_line(function: Callable) -> str:
 
 
 def needs_input(show: Callable) -> bool:
-    """Whether a --show function takes the workload's input (an argument without default)."""
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    """Whether a --show function takes the workload's input (an argument without
+    default)."""
+    kinds = (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
     return any(
         p.kind in kinds and p.default is inspect.Parameter.empty
         for p in inspect.signature(show).parameters.values()
@@ -398,8 +445,8 @@ class Timed:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of the children it has waited for (pool workers),
-    to the microsecond (``os.times`` counts 10 ms ticks on Linux)."""
+    """CPU time of this process and of the children it has waited for (pool
+    workers), to the microsecond (``os.times`` counts 10 ms ticks on Linux)."""
     own = time.process_time()
     if resource is None:  # Windows
         t = os.times()
@@ -409,7 +456,8 @@ def cpu_seconds() -> float:
 
 
 def time_calls(run: Callable, data, warmups: int, repeat: int) -> Timed:
-    """``repeat`` timed calls (wall and CPU time), after ``warmups`` untimed ones."""
+    """``repeat`` timed calls (wall and CPU time), after ``warmups`` untimed
+    ones."""
     for _ in range(warmups):
         run(data)
     walls, cpus = [], []
@@ -422,10 +470,13 @@ def time_calls(run: Callable, data, warmups: int, repeat: int) -> Timed:
 
 
 def unsendable(variant: str, result) -> str:
-    """Why a variant's result cannot be pickled (sent between processes), in one sentence."""
+    """Why a variant's result cannot be pickled (sent between processes), in one
+    sentence."""
     kind = type(result).__name__
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    lazy = kind in {"generator", "map", "filter", "zip"} or kind.endswith("iterator")
+    lazy = kind in {"generator", "map", "filter", "zip"} or kind.endswith(
+        "iterator"
+    )
     fix = (
         "return a list"
         if lazy
@@ -445,16 +496,17 @@ def example_traceback(error: BaseException, ours: set[Path]) -> str:
         f
         for f in shown.stack
         if not f.filename.startswith("<frozen ")
-        and not ours & {Path(f.filename).resolve(), Path(f.filename).resolve().parent}
+        and not ours
+        & {Path(f.filename).resolve(), Path(f.filename).resolve().parent}
     ]
     shown.stack = traceback.StackSummary.from_list(frames)
     return "".join(shown.format())
 
 
 class Report:
-    """What ``--report PATH`` writes, for the site's harness: each variant's timings
-    and how far its result is from its baseline's, as JSON; or what stopped the run.
-    While a variant runs, ``PATH.current`` holds its name."""
+    """What ``--report PATH`` writes, for the site's harness: each variant's
+    timings and how far its result is from its baseline's, as JSON; or what
+    stopped the run. While a variant runs, ``PATH.current`` holds its name."""
 
     def __init__(self, path: str | None):
         self.path = path
@@ -464,7 +516,9 @@ class Report:
         if self.path:
             Path(f"{self.path}.current").write_text(name)
 
-    def add(self, name: str, got: Timed, mismatch: str | None, gap: float | None) -> None:
+    def add(
+        self, name: str, got: Timed, mismatch: str | None, gap: float | None
+    ) -> None:
         self.variants[name] = {
             "wall": got.walls,
             "cpu": got.cpus,
@@ -494,41 +548,56 @@ def shown_seconds(seconds: float) -> str:
 
 
 def speedup_text(ratio: float) -> str:
-    """Three significant figures, never in scientific notation: 0.000839×, 2.00×, 110×."""
+    """Three significant figures, never in scientific notation: 0.000839×,
+    2.00×, 110×."""
     rounded = float(f"{ratio:.3g}")  # first: 9.996 is 10.0, not 10.00
-    return f"{rounded:,.0f}×" if rounded >= 100 else f"{three_figures(rounded)}×"
+    return (
+        f"{rounded:,.0f}×" if rounded >= 100 else f"{three_figures(rounded)}×"
+    )
 
 
 def work_of(benchmark: Mapping, size: dict, entry: Entry) -> float:
-    """The work a variant does, where variants do different amounts (weak scaling)."""
+    """The work a variant does, where variants do different amounts (weak
+    scaling)."""
     if "work" not in benchmark:
         return 1.0
     return float(benchmark["work"](size, entry.facts.get("workers") or 1))
 
 
 def check_against(
-    benchmark: Mapping, entry: Entry, got: Timed, baseline: Timed, report: Report
+    benchmark: Mapping,
+    entry: Entry,
+    got: Timed,
+    baseline: Timed,
+    report: Report,
 ) -> str:
-    """Whether the result agrees with the baseline's: "same", "DIFFERS", "not compared"."""
+    """Whether the result agrees with the baseline's: "same", "DIFFERS", "not
+    compared"."""
     if not compares_results(benchmark):
         report.add(entry.name, got, None, None)
         return "not compared"
     rel_tol = benchmark.get("rel_tol", DEFAULT_REL_TOL)
     mismatch = difference(got.result, baseline.result, rel_tol)
-    report.add(entry.name, got, mismatch, relative_gap(got.result, baseline.result))
+    report.add(
+        entry.name, got, mismatch, relative_gap(got.result, baseline.result)
+    )
     if mismatch:
         print(f"{entry.name!r}: {mismatch}", file=sys.stderr)
     return "same" if mismatch is None else "DIFFERS"
 
 
-def run_all(benchmark: Mapping, args: argparse.Namespace, size: dict, data) -> int:
+def run_all(
+    benchmark: Mapping, args: argparse.Namespace, size: dict, data
+) -> int:
     """Time every chosen variant on ``data`` and print a line each; 1 if any
     disagrees with its baseline."""
     every = entries(benchmark)
     firsts = baselines(every)
     # What --only chose, and the baselines they are compared with.
     wanted = {e.name for e in every if chosen(e.name, args)}
-    wanted |= {firsts[e.group] for e in every if e.name in wanted and e.group in firsts}
+    wanted |= {
+        firsts[e.group] for e in every if e.name in wanted and e.group in firsts
+    }
     found = [e for e in every if e.name in wanted]
     by_name = {e.name: e for e in every}
     width = max((len(e.name) for e in found), default=10)
@@ -536,14 +605,18 @@ def run_all(benchmark: Mapping, args: argparse.Namespace, size: dict, data) -> i
     print(f"{'variant':{width}}    time/call  {kind}  result")
     timed: dict[str, Timed] = {}
     report = Report(args.report)
-    warmups = args.warmups if args.warmups is not None else int(args.size != "smoke")
+    warmups = (
+        args.warmups if args.warmups is not None else int(args.size != "smoke")
+    )
     for entry in found:
         reasons = unmet(entry.facts.get("requires", ()))
         if reasons:
             print(f"{entry.name:{width}}  not run here: {'; '.join(reasons)}")
             continue
         report.running(entry.name)
-        got = timed[entry.name] = time_calls(entry.run, data, warmups, args.repeat)
+        got = timed[entry.name] = time_calls(
+            entry.run, data, warmups, args.repeat
+        )
         if args.report and not sendable(got.result):
             return report.write(problem=unsendable(entry.name, got.result)) or 1
         line = f"{entry.name:{width}}  {shown_seconds(got.seconds)}"
@@ -577,8 +650,11 @@ def main(benchmark: Mapping, shows: Mapping | None = None, argv=None) -> None:
         sys.exit(run(benchmark, shows, args))
     try:
         code = run(benchmark, shows, args)
-    except BaseException as error:  # the harness shows the example's own traceback
-        Report(args.report).write(error=example_traceback(error, {Path(__file__).resolve()}))
+    # the harness shows the example's own traceback
+    except BaseException as error:
+        Report(args.report).write(
+            error=example_traceback(error, {Path(__file__).resolve()})
+        )
         code = 1
     sys.exit(code)
 

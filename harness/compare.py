@@ -1,18 +1,71 @@
-"""``python -m harness compare OTHER``: how far two results files' speedups differ.
+"""``python -m harness compare OTHER``: whether two runs' speedups agree within their intervals.
 
-Each difference is set against the noise both runs measured on their machine
-(``noise``): one within the larger of the two bands is marked as such, since
-the machine alone moves that much between runs.
+Each row measured in both files is within when its two speedups differ (on
+the log scale) by no more than the wider of their two intervals: the interval
+claims to be where a second run falls 95 % of the time, and two runs of the
+same command on the same machine test that claim. The last line, which tooling
+reads, states how often it held and how wide the intervals were::
+
+    compared N rows: M within their stated interval (P %); median interval ±X % on one
+    core, ±Y % on several
 """
 
+import math
+import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import derived, results
-from harness.records import Record
 
 
-def speedups(record: Record) -> dict[str, float]:
-    return {v.name: derived.speedup(record, v) for v in record.timed()}
+@dataclass(frozen=True)
+class Compared:
+    example: str
+    name: str
+    before: float
+    after: float
+    within: bool | None  # None: one of the two has no interval (too few rounds)
+    half_width: float | None  # the wider of the two intervals
+    one_core: bool
+
+
+def log_half(found) -> float | None:
+    return None if found.low is None else math.log(found.high / found.value)
+
+
+def rows_of(ours, theirs) -> list[Compared]:
+    found = []
+    for example_id in sorted(ours.examples.keys() & theirs.examples.keys()):
+        a_record, b_record = ours.examples[example_id], theirs.examples[example_id]
+        shared = {v.name for v in b_record.timed()}
+        for v in a_record.timed():
+            if v.name not in shared or v.name == v.baseline:
+                continue
+            a = derived.speedup_of(a_record, v)
+            b = derived.speedup_of(b_record, b_record.description.variant(v.name))
+            halves = [h for h in (log_half(a), log_half(b)) if h is not None]
+            half = max(halves) if len(halves) == 2 else None
+            within = None if half is None else abs(math.log(b.value / a.value)) <= half
+            width = None if half is None else math.exp(half) - 1
+            found.append(Compared(example_id, v.name, a.value, b.value, within, width,
+                                  derived.one_core(a_record, v)))  # fmt: skip
+    return found
+
+
+def summary(rows: list[Compared]) -> str:
+    """The one line tooling reads: how often the intervals held, and how wide they were."""
+    judged = [r for r in rows if r.within is not None]
+    held = sum(r.within for r in judged)
+    share = 100 * held / len(judged) if judged else 0.0
+
+    def median_width(one_core: bool) -> str:
+        widths = [r.half_width for r in judged if r.one_core == one_core]
+        return f"{100 * statistics.median(widths):.1f} %" if widths else "n/a"
+
+    return (
+        f"compared {len(judged)} rows: {held} within their stated interval ({share:.0f} %); "
+        f"median interval ±{median_width(True)} on one core, ±{median_width(False)} on several"
+    )
 
 
 def compare(results_path: Path, other_path: Path, console) -> int:
@@ -22,21 +75,14 @@ def compare(results_path: Path, other_path: Path, console) -> int:
     except results.ResultsError as error:
         console.print(f"[red]Cannot compare: {error}")
         return 2
-    worst, beyond = 0.0, 0
-    for example_id in sorted(ours.examples.keys() & theirs.examples.keys()):
-        a_record, b_record = ours.examples[example_id], theirs.examples[example_id]
-        bands = [derived.noise_band(r) for r in (a_record, b_record)]
-        band = max((b for b in bands if b is not None), default=None)
-        a, b = speedups(a_record), speedups(b_record)
-        for name in (n for n in a if n in b):
-            change = b[name] / a[name] - 1
-            worst = max(worst, abs(change))
-            within = band is not None and abs(change) <= band
-            beyond += band is not None and not within
-            verdict = "within the noise" if within else "" if band is None else "beyond the noise"
-            print(
-                f"{example_id:24} {name:45} {a[name]:7.2f}× {b[name]:7.2f}× {change:+7.1%}  "
-                f"{verdict}"
-            )
-    print(f"Largest difference between speedups: {worst:.1%}; {beyond} beyond the noise band")
+    rows = rows_of(ours, theirs)
+    for r in rows:
+        verdict = {True: "within", False: "BEYOND", None: "no interval"}[r.within]
+        width = f"±{100 * r.half_width:.1f} %" if r.half_width is not None else ""
+        change = r.after / r.before - 1
+        print(
+            f"{r.example:26} {r.name[:44]:44} {r.before:8.3g}× {r.after:8.3g}× {change:+7.1%} "
+            f"{width:>9} {verdict}"
+        )
+    print(summary(rows))
     return 0

@@ -1,9 +1,9 @@
 """Numbers derived from a record, computed once here: tables, plots, claims and compare use them.
 
-Speedup against the group's baseline, the effective bound and median ÷ bound,
-parallel efficiency, the Karp–Flatt serial fraction, whether a difference is
-within the run's noise, and what a run costs. Each takes the record and one of
-its measured variants.
+Speedups against the group's baseline, with their intervals (from the paired
+rounds), the A/A check, the effective bound and median ÷ bound, parallel
+efficiency, the Karp–Flatt serial fraction, and what a run costs. Each takes
+the record and one of its measured variants.
 """
 
 import json
@@ -11,17 +11,52 @@ import os
 from functools import cache
 from pathlib import Path
 
-from harness import laws
+from harness import intervals, laws
+from harness.intervals import Ratio
 from harness.records import Record, Variant
 
 PRICES = Path(__file__).resolve().parent / "data" / "prices.json"
 
 
+def ratio(record: Record, a: Variant, b: Variant) -> Ratio:
+    """How many times faster ``a`` is than ``b``, scaled by the work each did (weak
+    scaling): round by round where both were timed in the same rounds, with the
+    interval a rerun falls in; else (a run as a reader runs it) of their medians."""
+    ours, theirs = record.of(a), record.of(b)
+    work = (a.work or 1) / (b.work or 1)
+    if record.rounds and len(ours.samples) == len(theirs.samples) == record.rounds:
+        return intervals.paired(list(theirs.samples), list(ours.samples)).scaled(work)
+    return Ratio(work * theirs.wall.median / ours.wall.median, None, None, 0)
+
+
+def speedup_of(record: Record, v: Variant) -> Ratio:
+    """A variant's speedup over its baseline, with its interval."""
+    return ratio(record, v, record.baseline_of(v))
+
+
 def speedup(record: Record, v: Variant) -> float:
     """How many times faster than the baseline; scaled by the work done, when it grows."""
-    baseline = record.baseline_of(v)
-    work = (v.work or 1) / (baseline.work or 1)
-    return work * record.of(baseline).wall.median / record.of(v).wall.median
+    return speedup_of(record, v).value
+
+
+def not_significant(record: Record, v: Variant) -> bool:
+    """Whether a row's interval includes 1: no faster or slower than its baseline here."""
+    found = speedup_of(record, v)
+    return v.name != v.baseline and found.low is not None and found.includes(1.0)
+
+
+def reference_ratio(record: Record) -> Ratio | None:
+    """The A/A check: the baseline over its second interpreter, round by round."""
+    ref = record.reference
+    if ref is None or ref.variant not in record.measured or len(ref.samples) < 1:
+        return None
+    return intervals.paired(list(record.measured[ref.variant].samples), list(ref.samples))
+
+
+def one_core(record: Record, v: Variant) -> bool:
+    """Whether a variant and its baseline were both timed pinned to one core."""
+    pair = [record.of(v), record.of(record.baseline_of(v))]
+    return all(m.placement is not None and m.placement.pinned for m in pair)
 
 
 def effective_bound(record: Record, v: Variant) -> float | None:
@@ -62,6 +97,12 @@ def efficiency(record: Record, v: Variant) -> float | None:
     return None if workers < 2 else speedup(record, v) / workers
 
 
+def efficiency_of(record: Record, v: Variant) -> Ratio | None:
+    """Speedup ÷ workers, with its interval."""
+    workers = workers_for_efficiency(record, v)
+    return None if workers < 2 else speedup_of(record, v).scaled(1 / workers)
+
+
 def karp_flatt(record: Record, v: Variant) -> float | None:
     return laws.karp_flatt(speedup(record, v), v.workers or 1)
 
@@ -85,28 +126,6 @@ def crossovers(record: Record, threshold: float) -> dict[str, str | None]:
     return found
 
 
-def rows_spread(record: Record) -> float:
-    """How much the rows' own runs scatter: twice the median of their IQR ÷ median."""
-    spreads = sorted(
-        m.wall.iqr / m.wall.median
-        for m in record.measured.values()
-        if m.wall.runs >= 3 and m.wall.median > 0
-    )
-    return 2 * spreads[len(spreads) // 2] if spreads else 0.0
-
-
-def noise_band(record: Record) -> float | None:
-    """How far a speedup in this table can move by chance: the machine's noise during the
-    run, or the rows' own scatter where that is larger. None where no noise was measured."""
-    return None if not record.noise else max(record.noise.band, rows_spread(record))
-
-
-def within_noise(ratio: float, record: Record) -> bool:
-    """Whether a ratio of two medians (a speedup) is too close to 1 to tell apart here."""
-    band = noise_band(record)
-    return band is not None and abs(ratio - 1) <= band
-
-
 @cache
 def prices(path: str | None = None) -> dict:
     """The price list: the reader's (HARNESS_PRICES), or the one shipped with the harness."""
@@ -114,9 +133,20 @@ def prices(path: str | None = None) -> dict:
     return json.loads(chosen.read_text())
 
 
-def machine_for(vcpus: int) -> dict:
-    """The smallest machine in the price list with at least this many vCPUs."""
-    machines = sorted(prices()["machines"], key=lambda m: m["vcpus"])
+ARCHITECTURES = {"aarch64": "arm64", "arm64": "arm64", "x86_64": "x86_64", "amd64": "x86_64"}
+
+
+def family_for(record: Record) -> dict:
+    """The price list's family of the architecture that measured the record (a
+    table from an x86 machine is priced on x86 machines)."""
+    machine = record.environment.hardware.os.split()[-1].lower()
+    families = prices()["families"]
+    return families.get(ARCHITECTURES.get(machine, machine), families["x86_64"])
+
+
+def machine_for(record: Record, vcpus: int) -> dict:
+    """The smallest machine of that family with at least this many vCPUs."""
+    machines = sorted(family_for(record)["machines"], key=lambda m: m["vcpus"])
     return next((m for m in machines if m["vcpus"] >= vcpus), machines[-1])
 
 
@@ -129,7 +159,7 @@ def cores_used(record: Record, v: Variant) -> int:
 
 def dollars_per_run(record: Record, v: Variant) -> float:
     """Wall time × the hourly price of a machine with the cores the variant used."""
-    return record.of(v).wall.median * machine_for(cores_used(record, v))["hourly"] / 3600
+    return record.of(v).wall.median * machine_for(record, cores_used(record, v))["hourly"] / 3600
 
 
 DAYS_PER_MONTH = 30

@@ -16,6 +16,8 @@ from harness.paths import ROOT
 # The code that takes the measurements: changing it invalidates every result.
 TIMING_CODE = (
     "harness/worker.py",
+    "harness/observe.py",
+    "harness/rounds.py",
     "harness/jobs.py",
     "harness/supervise.py",
     "examples/side_by_side.py",

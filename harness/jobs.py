@@ -1,14 +1,21 @@
-"""Give the worker a job and read its report: the parent's side of ``harness.worker``.
+"""The parent's side of ``harness.worker``: a worker interpreter asked, watched, stopped.
 
-Each job runs in a fresh interpreter under ``supervise``; whatever goes wrong
-ends in a ``VariantFailed`` that names the variant that was running and says
+Each worker runs one variant in a process session of its own, for the whole of
+an example's rounds. Whatever goes wrong (it raises, crashes, hangs, or leaves
+processes behind) ends in a ``VariantFailed`` that names its variant and says
 what happened, with its whole process tree killed.
 """
 
 import json
 import os
+import platform
+import select
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,35 +59,6 @@ def naming(variant: str | None, message: str) -> str:
     return f"variant {variant!r} {message}"
 
 
-def run(job: dict, *, timeout: float, python: str) -> tuple[dict | None, supervise.Finished]:
-    """Run the worker on ``job`` and return its report (None if it wrote none).
-
-    Raises VariantFailed on a time-out, LeakedProcesses when it left processes
-    behind after a report of success; both name the variant it was running.
-    """
-    out = Path(job["out"])
-    for suffix in (".json", ".current"):
-        Path(f"{out}{suffix}").unlink(missing_ok=True)
-    job_path = Path(f"{out}.job")
-    job_path.write_text(json.dumps(job))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [python, "-m", "harness.worker", str(job_path)]
-    try:
-        finished = supervise.supervise(command, timeout=timeout, env=env)
-    except supervise.TimedOut as error:
-        raise VariantFailed(naming(running(job), str(error))) from None
-    report_path = Path(f"{out}.json")
-    report = json.loads(report_path.read_text()) if report_path.exists() else None
-    if finished.leftovers and report and not {"error", "problem"} & report.keys():
-        raise LeakedProcesses(naming(running(job), supervise.leaked(finished.leftovers)))
-    return report, finished
-
-
-def running(job: dict) -> str | None:
-    """The variant the worker said it was running, if it got that far."""
-    return current(Path(job["out"]))
-
-
 def current(report: Path) -> str | None:
     """The variant being run, from the file beside a report: ``REPORT.current``."""
     path = Path(f"{report}.current")
@@ -110,7 +88,92 @@ def runs_of(report: dict | None, finished: supervise.Finished, variant: str | No
     }
 
 
-def measure(job: dict, *, timeout: float, python: str = sys.executable) -> dict[str, Run]:
-    """Time ``job["variants"]`` in one fresh interpreter: their runs by name."""
-    report, finished = run(job, timeout=timeout, python=python)
-    return runs_of(report, finished, running(job))
+# Every run lays its interpreters out alike: the same hash seed (dicts and sets in
+# the same order), and where util-linux's setarch can say so, the same addresses
+# (no address-space randomisation): what lands in which cache line then does not
+# change a variant's speed from one run to the next.
+SETARCH = shutil.which("setarch")
+SAME_LAYOUT = [SETARCH, platform.machine(), "-R"] if SETARCH and sys.platform == "linux" else []
+
+
+class Worker:
+    """``python -m harness.worker`` for one variant (``name``), kept running to be asked."""
+
+    def __init__(self, name: str | None, python: str = sys.executable):
+        self.name = name
+        self.stderr = tempfile.TemporaryFile("w+")  # noqa: SIM115 (read on a crash, closed with it)
+        read, write = os.pipe()
+        self.process = subprocess.Popen(
+            [*SAME_LAYOUT, python, "-m", "harness.worker", str(write)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # the example's own prints
+            stderr=self.stderr,
+            pass_fds=(write,),
+            start_new_session=True,
+            text=True,
+        )
+        os.close(write)
+        self.replies = os.fdopen(read)
+        self.peak = 0  # bytes: the most its process tree held while it was asked anything
+
+    def send(self, job: dict) -> None:
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it has exited: the answer it never gives says how
+
+    def receive(self, timeout: float, raw: bool = False, watch_memory: bool = True) -> dict:
+        """Its answer, or VariantFailed: it timed out, crashed, or (unless ``raw``) the
+        example went wrong. Meanwhile its tree's memory is watched, if asked."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if watch_memory:
+                self.peak = max(self.peak, supervise.memory_below(self.process.pid))
+            ready, _, _ = select.select([self.replies], [], [], supervise.POLL_SECONDS)
+            if ready:
+                line = self.replies.readline()
+                if not line:
+                    self.process.wait()
+                    self.fail(describe_exit(self.process.returncode) + "\n" + self.tail())
+                reply = json.loads(line)
+                return reply if raw else self.answered(reply)
+            if time.monotonic() > deadline:
+                self.kill()
+                self.fail(f"timed out: still running after {timeout:.0f} s; killed it")
+
+    def ask(self, job: dict, timeout: float, raw: bool = False, watch_memory: bool = True) -> dict:
+        self.send(job)
+        return self.receive(timeout, raw, watch_memory)
+
+    def answered(self, reply: dict) -> dict:
+        if "problem" in reply:
+            self.kill()
+            self.fail(reply["problem"])
+        if "error" in reply:
+            self.kill()
+            self.fail(f"raised an exception:\n{reply['error'].strip()}")
+        return reply
+
+    def fail(self, message: str) -> None:
+        raise VariantFailed(naming(self.name, message.strip()))
+
+    def tail(self) -> str:
+        self.stderr.seek(0)
+        return supervise.tail(self.stderr.read())
+
+    def quit(self, timeout: float) -> list[str]:
+        """Let it leave its workload and exit; what it left running in its session, killed."""
+        self.ask({"do": "quit"}, timeout)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        return supervise.wait_for_leftovers(self.process.pid, in_session_only=True)
+
+    def kill(self) -> None:
+        if self.process.poll() is None or supervise.in_session(self.process.pid):
+            supervise.kill_session(self.process.pid)
+            self.process.wait()

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 # What a page includes from the generated folder: --8<-- "tables/io/threads.md"
-GENERATED_INCLUDE = re.compile(r'--8<--\s+"((?:tables|plots|transcripts)/[^"]+\.md)"')
+GENERATED_INCLUDE = re.compile(r'--8<--\s+"((?:tables|plots|transcripts|reading)/[^"]+\.md)"')
 # What it includes from examples/: --8<-- "examples/io/threads.py:session"
 EXAMPLE_INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
 
@@ -26,9 +26,11 @@ def generated() -> Path:
     return Path(os.environ.get("SITE_GENERATED") or ROOT / "generated")
 
 
-def example_of(included: str) -> str:
+def example_of(included: str) -> str | None:
     """The example a generated file belongs to: ``tables/io/threads.md`` is
     ``io/threads``, and ``transcripts/basics/bottlenecks/cprofile.md`` is
-    ``basics/bottlenecks``."""
+    ``basics/bottlenecks``; ``reading/…`` belongs to every example (None)."""
     kind, rest = included.removesuffix(".md").split("/", 1)
+    if kind == "reading":
+        return None
     return rest.rsplit("/", 1)[0] if kind == "transcripts" else rest

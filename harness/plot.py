@@ -9,7 +9,7 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
 from harness import laws
-from harness.derived import best_speedup, speedup
+from harness.derived import best_speedup, speedup, speedup_of
 from harness.records import Record
 
 PALETTES = {
@@ -41,13 +41,11 @@ def svg_of(fig) -> bytes:
 def speedup_svg(record: Record, palette: dict) -> bytes:
     variants = record.timed()
     names = [v.name for v in variants]
-    speedups = [speedup(record, v) for v in variants]
-    # Error bars: the speedup at the first and third quartile of the wall time.
-    low, high = [], []
-    for v, s in zip(variants, speedups, strict=True):
-        median, half = record.of(v).wall.median, record.of(v).wall.iqr / 2
-        low.append(s - s * median / (median + half))
-        high.append(s * median / max(median - half, 1e-9) - s)
+    found = [speedup_of(record, v) for v in variants]
+    speedups = [r.value for r in found]
+    # Error bars: each speedup's interval, where a rerun falls 95 % of the time.
+    low = [0.0 if r.low is None else r.value - r.low for r in found]
+    high = [0.0 if r.high is None else r.high - r.value for r in found]
     grouped = any(v.group for v in variants)
     with plt.rc_context(style(record, palette)):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(variants) + 1.2))

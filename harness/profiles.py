@@ -10,52 +10,46 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Profile:
-    """In each interpreter a variant is called ``warmups`` times untimed, then timed
-    until its median is known within ``precision`` (a 95 % interval), with at least
-    ``min_runs`` calls and at most ``max_runs``, or until ``max_seconds`` have been
-    timed (``stopping.enough``)."""
+    """How an example's variants are timed (``rounds``): each in an interpreter of
+    its own, called ``warmups`` times untimed, then timed in paired rounds (one
+    sample of each per round) until every row's interval is within ``precision``
+    or ``max_seconds`` of samples have been timed, at least ``min_rounds`` rounds
+    and at most ``max_rounds``. A call shorter than ``min_sample`` is repeated
+    inside one sample until the sample lasts that long."""
 
     name: str  # also the entry of BENCHMARK["sizes"] it measures
-    interpreters: int  # fresh interpreters per variant
-    warmups: int  # untimed calls per interpreter
-    min_runs: int
-    max_runs: int
-    max_seconds: float
-    precision: float
-    timeout: float  # seconds one interpreter may run
+    warmups: int
+    min_rounds: int
+    max_rounds: int
+    max_seconds: float  # of timed samples, every variant's together: the example's budget
+    precision: float  # a row's interval ± this share of its speedup is narrow enough
+    precision_several: float  # the same for a row on several cores (noisier by nature)
+    min_sample: float  # seconds
+    timeout: float  # seconds one answer of a worker may take
     # True: the script is run as a reader runs it (side_by_side: every variant once,
     # in turn, in one interpreter), which proves they run and agree in a fraction of
-    # the time; a failure is still put down to its variant. False: every variant in
-    # interpreters of its own.
+    # the time; a failure is still put down to its variant.
     as_a_reader: bool
-    # Whether its numbers mean anything: the machine's noise is measured, and the
-    # pages' claims are checked against its tables.
+    # Whether its numbers mean anything: the pages' claims are checked against its tables.
     meaningful: bool
-
-    def stop(self) -> dict:
-        return {
-            "min_runs": self.min_runs,
-            "max_runs": self.max_runs,
-            "max_seconds": self.max_seconds,
-            "precision": self.precision,
-        }
 
 
 PROFILES = {
-    # For tests: proves every example runs under the harness; numbers mean little.
+    # For tests: proves every example runs, as a reader runs it; numbers mean little.
     "smoke": Profile(
-        "smoke", interpreters=1, warmups=0, min_runs=1, max_runs=1, max_seconds=0,
-        precision=1, timeout=120, as_a_reader=True, meaningful=False,
+        "smoke", warmups=0, min_rounds=1, max_rounds=1, max_seconds=0, precision=1,
+        precision_several=1, min_sample=0, timeout=120, as_a_reader=True, meaningful=False,
     ),
-    # For previews: the median within 3 %, or 2 s of timed calls, whichever comes first.
+    # For previews: rows within ±2 % (±10 % on several cores), or 8 s of samples.
     "quick": Profile(
-        "quick", interpreters=1, warmups=1, min_runs=3, max_runs=200, max_seconds=2,
-        precision=0.03, timeout=300, as_a_reader=False, meaningful=True,
+        "quick", warmups=1, min_rounds=6, max_rounds=200, max_seconds=8, precision=0.02,
+        precision_several=0.1, min_sample=0.02, timeout=300, as_a_reader=False, meaningful=True,
     ),
-    # For publishing: full sizes, two interpreters, the median within 1 % or 10 s each.
+    # For publishing: full sizes, rows within ±1 % (±5 % on several cores), or 2 minutes.
     "full": Profile(
-        "full", interpreters=2, warmups=1, min_runs=5, max_runs=500, max_seconds=10,
-        precision=0.01, timeout=900, as_a_reader=False, meaningful=True,
+        "full", warmups=2, min_rounds=10, max_rounds=1000, max_seconds=120, precision=0.01,
+        precision_several=0.05,
+        min_sample=0.1, timeout=900, as_a_reader=False, meaningful=True,
     ),
 }  # fmt: skip
 RANK = {name: rank for rank, name in enumerate(PROFILES)}

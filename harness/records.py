@@ -73,14 +73,42 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a variant's calls ran: pinned to one core (beside its baseline) or free.
+
+    Decided from what the variant declares (``cores``) or, where it declares
+    nothing, from what its warm-up was seen to use: CPU time against wall time,
+    and whether it started threads or processes (those are never pinned).
+    """
+
+    pinned: bool
+    decided: str  # "declared" or "seen"
+    cpu_per_wall: float  # in its warm-up: about 1 for one busy core, 2 for two
+    why: str  # "one core, declared", "seen: CPU 1.0× wall, no threads started", …
+
+
+@dataclass(frozen=True)
 class Measured:
     """What the harness measured of one variant."""
 
-    wall: Summary
+    wall: Summary  # seconds per call
     cpu: Summary
     peak_rss: int  # bytes, the whole process tree, shared pages once (PSS)
     largest_difference: float | None = None  # relative, from its baseline's result
-    flags: tuple[str, ...] = ()  # "unstable", "too small to measure"
+    # Seconds per call in each round, in round order: what paired speedups are made of.
+    # None: a round it sat out, its interval already narrow enough.
+    samples: tuple[float | None, ...] = ()
+    loops: int = 1  # calls per timed sample (a call of microseconds is repeated)
+    placement: Placement | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The A/A check: a variant against itself in a second interpreter, in the same
+    rounds; a speedup other than 1 beyond its interval means the intervals lie."""
+
+    variant: str
+    samples: tuple[float | None, ...]
 
 
 @dataclass(frozen=True)
@@ -126,16 +154,6 @@ class Environment:
 
 
 @dataclass(frozen=True)
-class Noise:
-    """The machine's own noise during the run, from a reference workload (``noise``)."""
-
-    band: float  # relative: how far a ratio of two medians moves by the machine alone
-    checks: int  # how many times the reference was timed, each in a fresh interpreter
-    reference_median: float  # seconds: the run's typical reference time
-    around: tuple[float, ...] = ()  # the reference times just before and after this example
-
-
-@dataclass(frozen=True)
 class Transcript:
     command: str
     output: str
@@ -151,8 +169,9 @@ class Record:
     description: Description
     measured: dict[str, Measured]  # by variant name; a variant not measured is absent
     environment: Environment
-    noise: Noise | None = None
     transcripts: dict[str, Transcript] = field(default_factory=dict)
+    reference: Reference | None = None  # the A/A check (not in the smoke profile)
+    rounds: int = 0  # paired rounds timed (0: run as a reader runs it)
 
     @property
     def variants(self) -> tuple[Variant, ...]:

@@ -10,7 +10,7 @@ from harness import results
 from harness.plot import render_plot
 from harness.records import Record
 from harness.results import Results
-from harness.table import render_table, render_transcript
+from harness.table import render_reference_checks, render_table, render_transcript
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -35,7 +35,9 @@ def render_record(record: Record, out: Path) -> int:
 
 
 def render_all(data: Results, out: Path) -> int:
-    return sum(render_record(record, out) for _, record in sorted(data.examples.items()))
+    changed = sum(render_record(record, out) for _, record in sorted(data.examples.items()))
+    summary = render_reference_checks(list(data.examples.values()))
+    return changed + write_if_changed(out / "reading" / "a-a-checks.md", summary)
 
 
 def render(results_path: Path, out: Path, console) -> int:

@@ -1,7 +1,6 @@
 """Measure examples: describe each, time every variant, check they agree, record."""
 
 import contextlib
-import dataclasses
 import json
 import os
 import sys
@@ -20,10 +19,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from harness import jobs, machine, results, stats, supervise
+from harness import jobs, machine, results, rounds, stats, supervise
 from harness.discover import Example
 from harness.fingerprint import fingerprint
-from harness.noise import NoiseMeter
 from harness.paths import EXAMPLES
 from harness.profiles import Profile, at_least
 from harness.records import Description, Measured, Record, Transcript, Variant
@@ -33,33 +31,25 @@ class ExampleFailed(Exception):
     """An example could not be measured; the message names the variant and what happened."""
 
 
-def describe(example: Example, profile: Profile, python: str, workdir: Path):
-    """Ask a fresh interpreter to describe the example at this profile's size: the
-    ``Description``, and the interpreter's build (after the example's imports).
+def describe(example: Example, profile: Profile, python: str) -> tuple:
+    """A fresh interpreter describes the example at this profile's size: the
+    ``Description``, the interpreter's build (after the example's imports), and the
+    worker, kept running to time the first variant.
 
     It may make the workload's files (``input_bytes`` gives their sizes): a full-size
     file takes minutes to generate the first time, so it gets a variant's time limit.
     """
-    job = {
-        "mode": "describe",
-        "example": str(example.path),
-        "size": profile.name,
-        "out": str(workdir / "describe"),
-    }
+    worker = jobs.Worker(None, python)
+    job = {"do": "describe", "example": str(example.path), "size": profile.name}
     try:
-        report, finished = jobs.run(job, timeout=profile.timeout, python=python)
+        report = worker.ask(job, profile.timeout, raw=True)
     except jobs.VariantFailed as error:
-        raise ExampleFailed(f"while being imported: {error}") from None
-    if report is None:
-        raise ExampleFailed(
-            f"could not be loaded: its interpreter exited with code {finished.returncode}\n"
-            f"{finished.stderr}".strip()
-        )
-    if "problem" in report:
-        raise ExampleFailed(report["problem"])
-    if "error" in report:
-        raise ExampleFailed(f"could not be loaded:\n{report['error'].strip()}")
-    return msgspec.convert(report["description"], Description), report["python"]
+        raise ExampleFailed(f"could not be loaded: {error}") from None
+    if "problem" in report or "error" in report:
+        worker.kill()
+        said = report.get("problem") or f"could not be loaded:\n{report['error'].strip()}"
+        raise ExampleFailed(said)
+    return msgspec.convert(report["description"], Description), report["python"], worker
 
 
 def run_transcript(example: Example, args: tuple[str, ...], profile: Profile, python: str):
@@ -100,76 +90,56 @@ class Measuring:
     profile: Profile
     python: str
     description: Description
-    workdir: Path  # a temporary folder for jobs, reports and pickled results
+    workdir: Path  # a temporary folder for reports and pickled results
     progress: Progress
     task: TaskID
 
 
-def time_variants(m: Measuring, names: list[str], baselines: dict[str, str]) -> dict:
-    """Time ``names`` in one fresh interpreter, checking each against its baseline's result.
-
-    Returns a ``jobs.Run`` per name; raises VariantFailed naming the variant that went wrong.
-    """
-    job = {
-        "mode": "measure",
-        "example": str(m.example.path),
-        "variants": names,
-        "size": m.description.size,
-        "warmups": m.profile.warmups,
-        "stop": m.profile.stop(),
-        "baselines": baselines,
-        "baseline_of": {v.name: v.baseline for v in m.description.variants},
-        "compare": m.description.compares_results,
-        "rel_tol": m.description.rel_tol,
-        "out": str(m.workdir / f"{len(list(m.workdir.glob('*.job')))}"),
-    }
-    return jobs.measure(job, timeout=m.profile.timeout, python=m.python)
-
-
-def measured_of(variant: Variant, runs: list[jobs.Run]) -> Measured:
-    """What a variant's runs measured; ExampleFailed if its result differs from its baseline's."""
-    mismatch = next((r.mismatch for r in runs if r.mismatch), None)
-    if mismatch:
+def measured_of(variant: Variant, run: jobs.Run) -> Measured:
+    """What a variant's run measured; ExampleFailed if its result differs from its baseline's."""
+    if run.mismatch:
         raise ExampleFailed(
             f"variants disagree: {variant.name!r} returned something other than the "
-            f"baseline {variant.baseline!r} ({mismatch})"
+            f"baseline {variant.baseline!r} ({run.mismatch})"
         )
-    wall = stats.summarise([s for r in runs for s in r.wall])
-    differences = [r.largest_difference for r in runs if r.largest_difference is not None]
     return Measured(
-        wall=wall,
-        cpu=stats.summarise([s for r in runs for s in r.cpu]),
-        peak_rss=max(r.peak_rss for r in runs),
-        largest_difference=max(differences, default=None),
-        flags=stats.flags(wall),
+        wall=stats.summarise(run.wall),
+        cpu=stats.summarise(run.cpu),
+        peak_rss=run.peak_rss,
+        largest_difference=run.largest_difference,
+        samples=tuple(run.wall),
     )
 
 
-def report_row(m: Measuring, variant: Variant, measured: Measured) -> None:
+def report_rows(m: Measuring, measured: dict[str, Measured], rounds: int = 0) -> None:
     """A line per variant as well as the bar: CI logs show no live bar."""
-    accepted = measured.largest_difference
-    m.progress.console.print(
-        f"  {m.example.id} · {variant.name}: median {measured.wall.median:.4g} s "
-        f"of {measured.wall.runs} runs"
-        + (f"; result within {accepted:.2g} of the baseline's" if accepted else "")
-    )
+    for name, got in measured.items():
+        accepted = got.largest_difference
+        where = f", {got.placement.why}" if got.placement else ""
+        m.progress.console.print(
+            f"  {m.example.id} · {name}: median {got.wall.median:.4g} s "
+            f"of {rounds or got.wall.runs} {'rounds' if rounds else 'runs'}{where}"
+            + (f"; result within {accepted:.2g} of the baseline's" if accepted else "")
+        )
 
 
-def measure_isolated(m: Measuring) -> dict[str, Measured]:
-    """Each variant in ``profile.interpreters`` interpreters of its own."""
-    results_of: dict[str, str] = {}  # a baseline's name -> its pickled result
-    found = {}
+def blame_leak(m: Measuring) -> None:
+    """Run each variant alone, once, to name the one that leaves processes behind."""
+    others = frozenset(supervise.descendants())
     for variant in m.description.runnable():
-        runs = []
-        for n in range(m.profile.interpreters):
-            m.progress.update(m.task, description=f"{m.example.id} · {variant.name} · run {n + 1}")
-            runs.append(time_variants(m, [variant.name], results_of)[variant.name])
-            m.progress.advance(m.task)
-        found[variant.name] = measured_of(variant, runs)
-        if variant.name == variant.baseline:
-            results_of[variant.name] = str(runs[0].result_path)
-        report_row(m, variant, found[variant.name])
-    return found
+        worker = jobs.Worker(variant.name, m.python)
+        try:
+            worker.ask({"do": "describe", "example": str(m.example.path), "size": m.profile.name},
+                       m.profile.timeout)  # fmt: skip
+            job = {"do": "start", "example": str(m.example.path), "variant": variant.name}
+            worker.ask({**job, "size": m.description.size}, m.profile.timeout)
+            worker.ask({"do": "time", "loops": 1}, m.profile.timeout)
+            left = worker.quit(m.profile.timeout)
+        finally:
+            worker.kill()
+        left += supervise.wait_for_leftovers(worker.process.pid, others)
+        if left:
+            raise jobs.LeakedProcesses(jobs.naming(variant.name, supervise.leaked(left)))
 
 
 AS_A_READER = "as-a-reader"  # the title of what a smoke run printed, as a reader sees it
@@ -179,8 +149,8 @@ def measure_as_a_reader(m: Measuring) -> tuple[dict[str, Measured], Transcript]:
     """Run the script as a reader does (``side_by_side``: every variant once, in turn),
     and read what it reports; with what it printed.
 
-    A leak cannot be put down to one variant there; then each runs on its own
-    again, in the worker, and the one that leaks is named.
+    A leak cannot be put down to one variant there; then each runs on its own,
+    and the one that leaks is named.
     """
     m.progress.update(m.task, description=f"{m.example.id} · run as a reader runs it")
     report = m.workdir / "reader.json"
@@ -193,14 +163,12 @@ def measure_as_a_reader(m: Measuring) -> tuple[dict[str, Measured], Transcript]:
         raise jobs.VariantFailed(jobs.naming(jobs.current(report), str(error))) from None
     printed = Transcript(" ".join(["python", f"examples/{m.example.id}.py", *args]), done.stdout)
     if done.leftovers:
-        return measure_isolated(m), printed
+        blame_leak(m)
+        raise jobs.LeakedProcesses(supervise.leaked(done.leftovers))
     saved = json.loads(report.read_text()) if report.exists() else None
     runs = jobs.runs_of(saved, done, jobs.current(report))
-    m.progress.advance(m.task, len(runs))
-    found = {}
-    for variant in m.description.runnable():
-        found[variant.name] = measured_of(variant, [runs[variant.name]])
-        report_row(m, variant, found[variant.name])
+    found = {v.name: measured_of(v, runs[v.name]) for v in m.description.runnable()}
+    report_rows(m, found)
     return found, printed
 
 
@@ -212,26 +180,44 @@ def say_what_cannot_run(example: Example, description: Description, console) -> 
             )
 
 
+def measure_in_rounds(m: Measuring, first: jobs.Worker):
+    """Every variant in paired rounds (``rounds``); what each measured, the A/A check,
+    and how many rounds; a daemon that escaped every worker's session is named."""
+    others = frozenset(supervise.descendants()) - {first.process.pid}
+    m.progress.update(m.task, description=f"{m.example.id} · paired rounds")
+    measured, reference, count = rounds.measure(
+        m.description, m.profile, m.example.path, first, m.python, m.workdir,
+        say=lambda said: m.progress.console.print(f"  {m.example.id}: {said}"),
+    )  # fmt: skip
+    if supervise.below_us(others):  # left its session, handed to us: whose?
+        blame_leak(m)
+    report_rows(m, measured, count)
+    return measured, reference, count
+
+
 def measure_example(
     example: Example, profile: Profile, python: str, key: str, progress, task
 ) -> Record:
     since = machine.cpu_times()
+    description, built, first = describe(example, profile, python)
+    say_what_cannot_run(example, description, progress.console)
+    transcripts, reference, count = {}, None, 0
     with tempfile.TemporaryDirectory(prefix="harness-") as tmp:
-        description, built = describe(example, profile, python, Path(tmp))
-        runnable = description.runnable()
-        progress.update(task, total=len(runnable) * profile.interpreters, completed=0)
-        say_what_cannot_run(example, description, progress.console)
         m = Measuring(example, profile, python, description, Path(tmp), progress, task)
-        transcripts = {}
         try:
-            if profile.as_a_reader:
+            if not description.runnable():
+                first.kill()
+                measured = {}
+            elif profile.as_a_reader:
+                first.kill()
                 measured, transcripts[AS_A_READER] = measure_as_a_reader(m)
             else:
-                measured = measure_isolated(m)
+                measured, reference, count = measure_in_rounds(m, first)
         except jobs.VariantFailed as error:
+            first.kill()
             raise ExampleFailed(str(error)) from None
-        for title, args in description.transcripts.items():
-            transcripts[title] = run_transcript(example, args, profile, python)
+    for title, args in description.transcripts.items():
+        transcripts[title] = run_transcript(example, args, profile, python)
     return Record(
         id=example.id,
         fingerprint=key,
@@ -240,6 +226,8 @@ def measure_example(
         measured=measured,
         environment=machine.environment(example, python, built, since),
         transcripts=transcripts,
+        reference=reference,
+        rounds=count,
     )
 
 
@@ -283,19 +271,14 @@ class Session:
     def __init__(self, profile, results_path, force, console, python, examples_root):
         self.profile, self.results_path, self.force = profile, results_path, force
         self.console, self.python, self.examples_root = console, python, examples_root
-        # Only the numbers of a meaningful profile deserve the machine's noise beside them.
-        self.meter = NoiseMeter() if profile.meaningful else None
         self.data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
         self.failed: list[str] = []
-        self.measured_now: list[str] = []
 
     def measure(self, example: Example, progress, task) -> Record | None:
         """A new record for the example, or None when the stored one still stands."""
         key = fingerprint_of(example, self.python, self.examples_root)
         if not self.force and is_fresh(self.data.examples.get(example.id), key, self.profile):
             return None
-        if self.meter and not self.meter.medians:
-            self.meter.check()  # the run's first reference, before anything is measured
         return measure_example(example, self.profile, self.python, key, progress, task)
 
     def one(self, example: Example, prefix: str, progress, task) -> None:
@@ -312,12 +295,6 @@ class Session:
             date = self.data.examples[example.id].environment.date
             self.console.print(f"{prefix}: unchanged since {date}, kept")
             return
-        if self.meter:
-            # The machine's noise around this example: the reference before it (the
-            # run's first check, or the one after the previous example) and after.
-            self.meter.check()
-            record = dataclasses.replace(record, noise=self.meter.summary())
-            self.measured_now.append(example.id)
         self.data.examples[example.id] = record
         results.save(self.data, self.results_path)  # after each example: a crash loses nothing
         self.console.print(f"{prefix}: {summary_of(record)}")
@@ -325,18 +302,6 @@ class Session:
     def fail(self, example: Example, message: str) -> None:
         self.failed.append(example.id)
         self.console.print(message, style="red", markup=False)
-
-    def finish(self) -> bool:
-        """Every table of this run states the band of the whole run's checks; whether
-        anything changed since the last save."""
-        if not self.meter or len(self.measured_now) < 2:
-            return False
-        for example_id in self.measured_now:
-            record = self.data.examples[example_id]
-            noise = self.meter.summary(record.noise.around)
-            self.data.examples[example_id] = dataclasses.replace(record, noise=noise)
-        results.save(self.data, self.results_path)
-        return True
 
 
 PROGRESS_COLUMNS = (
@@ -374,8 +339,6 @@ def measure_all(
                 progress.remove_task(task)
             if after_each:
                 after_each(session.data, number, len(examples))
-    if session.finish() and after_each:
-        after_each(session.data, len(examples), len(examples))
     if session.failed:
         console.print(
             f"[red]{len(session.failed)} example(s) failed: {', '.join(session.failed)}. "

@@ -37,8 +37,9 @@ def included_files(docs: Path) -> set[str]:
 
 def placeholder(path: str, done: int, total: int) -> str:
     """What a page shows where a file is not measured yet."""
-    what = {"tables": "table", "plots": "plot", "transcripts": "output"}[path.split("/")[0]]
-    example = example_of(path)
+    kind = path.split("/")[0]
+    what = {"tables": "table", "plots": "plot", "transcripts": "output", "reading": "summary"}[kind]
+    example = example_of(path) or "*"
     progress = f"{done} of {total} examples done" if total else "starting"
     return (
         f'!!! info "Being measured on this machine: {progress}"\n'
@@ -91,7 +92,8 @@ def docs_dir(config: Path) -> Path:
 
 def start_site(config: Path, generated: Path, dev_addr: str, python: str) -> subprocess.Popen:
     """``mkdocs serve``, watching the generated folders, with placeholders for what is missing."""
-    watched = [generated / kind for kind in ("tables", "plots", "transcripts", PLACEHOLDERS)]
+    kinds = ("tables", "plots", "transcripts", "reading", PLACEHOLDERS)
+    watched = [generated / kind for kind in kinds]
     command = [python, "-m", "mkdocs", "serve", "--strict", "-f", str(config)]
     command += ["--dev-addr", dev_addr]
     for folder in watched:

@@ -110,6 +110,42 @@ def leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[psutil.Pro
     return list(found.values())
 
 
+def in_session(sid: int) -> list[psutil.Process]:
+    """Every live process in session ``sid`` (a worker's, its children's)."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if os.getsid(proc.pid) == sid and alive(proc):
+                found.append(proc)
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            continue
+    return found
+
+
+def kill_session(sid: int) -> None:
+    procs = in_session(sid)
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(procs, timeout=5)
+    reap_zombies()
+
+
+def memory_below(pid: int) -> int:
+    """Memory held by a process and every process below it (a worker's tree)."""
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for proc in tree:
+        with contextlib.suppress(psutil.Error):
+            if alive(proc):
+                total += memory_of(proc)
+    return total
+
+
 def kill_all(sid: int, others: frozenset[int] = frozenset()) -> None:
     procs = leftovers(sid, others)
     for proc in procs:
@@ -150,14 +186,26 @@ def name_of(proc: psutil.Process) -> str:
         return "gone"
 
 
-def wait_for_leftovers(sid: int, others: frozenset[int] = frozenset()) -> list[str]:
-    """Describe the command's processes still alive after the grace period, and kill them."""
+def wait_for_leftovers(
+    sid: int, others: frozenset[int] = frozenset(), in_session_only: bool = False
+) -> list[str]:
+    """Describe the command's processes still alive after the grace period, and kill them.
+
+    ``in_session_only``: only those in its session (other workers run beside it).
+    """
+
+    def left_now() -> list[psutil.Process]:
+        return in_session(sid) if in_session_only else leftovers(sid, others)
+
     deadline = time.monotonic() + GRACE_SECONDS
-    while (left := leftovers(sid, others)) and time.monotonic() < deadline:
+    while (left := left_now()) and time.monotonic() < deadline:
         reap_zombies()
         time.sleep(POLL_SECONDS)
     names = [f"pid {p.pid} ({name_of(p)})" for p in left]
-    kill_all(sid, others)
+    if in_session_only:
+        kill_session(sid)
+    else:
+        kill_all(sid, others)
     return names
 
 

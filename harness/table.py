@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness import derived, laws
+from harness import derived, laws, rules
 from harness.records import Record, Variant
 
 NOT_SIGNIFICANT = "not significant here"
@@ -57,39 +57,50 @@ def where(record: Record) -> str:
     )
 
 
-def noise_line(record: Record) -> str:
-    band = derived.noise_band(record)
-    if band is None:
+def interval(found) -> str:
+    """ "±3 %": the half-width of a ratio's interval, where it has one."""
+    if found.low is None:
         return ""
+    return f"{NBSP}±{NBSP}{percent(found.half_width)}"
+
+
+def speedup_text(value: float) -> str:
+    """Three significant figures, as a reader's run prints them: 0.0839×, 2.00×, 3,030×."""
+    return rules.side_by_side.speedup_text(value)
+
+
+def reference_line(record: Record) -> str:
+    """What the A/A check found: the baseline against itself in a second interpreter."""
+    found = derived.reference_ratio(record)
+    if found is None or found.low is None:
+        return ""
+    said = (
+        f" A/A check: {record.reference.variant!r} against itself in a second interpreter, "
+        f"{speedup_text(found.value)}{interval(found)}"
+    )
+    if found.includes(1.0):
+        return said + ", as it should be."
     return (
-        f" Noise on this machine during this run: ±{percent(band)} (a reference workload "
-        f"timed {record.noise.checks} times in the run, and the rows' own spread); "
-        f"speedups within it are marked *{NOT_SIGNIFICANT}*."
+        f" ⚠ {said.strip()}: its interval excludes 1, so this table's intervals are too "
+        "narrow here; read its speedups with more caution than their ± says."
     )
 
 
-FLAG_MEANINGS = {
-    "unstable": "its runs spread over more than a tenth of their median",
-    "too small to measure": "under 20 ms, where timer and scheduling noise weigh",
-}
-
-
-def flags_line(record: Record) -> str:
-    """What the ⚠ marks in this table mean, with a link to the reading guide."""
-    shown = sorted({f for m in record.measured.values() for f in m.flags})
-    if not shown:
-        return ""
-    meanings = "; ".join(f"*{flag}*: {FLAG_MEANINGS.get(flag, flag)}" for flag in shown)
-    return f"⚠ {meanings} ([how to read a table](/index.md#how-to-read-a-table)). "
+def how_timed(record: Record) -> str:
+    if not record.rounds:
+        return "each variant run once, as a reader runs the script."
+    return (
+        f"{record.rounds} paired rounds, each variant in an interpreter of its own; ± is "
+        "where a speedup measured again on this machine falls, 95 % of the time "
+        "([how to read a table](/reading.md))."
+    )
 
 
 def footer(record: Record) -> str:
-    runs = sorted({m.wall.runs for m in record.measured.values()}) or [0]
-    counted = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]} to {runs[-1]}"
     size = ", ".join(f"{k}={v}" for k, v in record.description.size.items())
     return (
-        f"<small>{flags_line(record)}{record.profile.capitalize()} profile, {size}; median of "
-        f"{counted} runs per variant.{noise_line(record)} {where(record)}</small>"
+        f"<small>{record.profile.capitalize()} profile, {size}; {how_timed(record)}"
+        f"{reference_line(record)} {where(record)}</small>"
     )
 
 
@@ -126,14 +137,16 @@ def efficiency_header(record: Record) -> str:
 
 
 def efficiency_cell(record: Record, v: Variant) -> str:
-    value = derived.efficiency(record, v)
-    return "–" if value is None else f"{value:.2f}"
+    found = derived.efficiency_of(record, v)
+    return "–" if found is None else f"{found.value:.2f}"
 
 
 def speedup_cell(record: Record, v: Variant) -> str:
-    ratio = derived.speedup(record, v)
-    shown = f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"  # 0.0013×, not 0.00×
-    if v.name != v.baseline and derived.within_noise(ratio, record):
+    if v.name == v.baseline:
+        return "1.00×"
+    found = derived.speedup_of(record, v)
+    shown = speedup_text(found.value) + interval(found)
+    if derived.not_significant(record, v):
         shown += f" *({NOT_SIGNIFICANT})*"
     return shown
 
@@ -157,7 +170,7 @@ def dollars(amount: float) -> str:
 
 
 def cost_cell(record: Record, v: Variant) -> str:
-    machine = derived.machine_for(derived.cores_used(record, v))
+    machine = derived.machine_for(record, derived.cores_used(record, v))
     return f"{dollars(1000 * derived.dollars_per_run(record, v))} ({machine['name']})"
 
 
@@ -198,9 +211,21 @@ def work_cell(record: Record, v: Variant) -> str:
 
 NAME = Column(lambda r: "Variant", always, lambda r, v: shown_name(r, v))
 MEDIAN = Column(lambda r: "Median ± spread", always, median_cell)
-RUNS = Column(lambda r: "Runs", always, lambda r, v: str(r.of(v).wall.runs), main=False)
+RUNS = Column(lambda r: "Samples", always, lambda r, v: str(r.of(v).wall.runs), main=False)
+CALLS = Column(
+    lambda r: "Calls per sample",
+    lambda r: any(m.loops > 1 for m in r.measured.values()),
+    lambda r, v: f"{r.of(v).loops:,}",
+    main=False,
+)
+TIMED_ON = Column(
+    lambda r: "Timed on",
+    lambda r: any(m.placement for m in r.measured.values()),
+    lambda r, v: placement_cell(r.of(v).placement),
+    main=False,
+)
 FASTEST = Column(
-    lambda r: "Fastest run", always, lambda r, v: duration(r.of(v).wall.min), main=False
+    lambda r: "Fastest sample", always, lambda r, v: duration(r.of(v).wall.min), main=False
 )
 SPEEDUP = Column(lambda r: "Speedup", always, speedup_cell)
 CPU = Column(lambda r: "CPU time", always, cpu_cell)
@@ -225,8 +250,10 @@ COLUMNS = [
     CPU_SECONDS,
     COST,
     RUNS,
+    CALLS,
     FASTEST,
     MEMORY,
+    TIMED_ON,
     DIFFERENCE,
 ]
 
@@ -254,14 +281,49 @@ SCALING_COLUMNS = [
     COST,
     RUNS,
     MEMORY,
+    TIMED_ON,
     DIFFERENCE,
 ]
 
 
+def placement_cell(placement) -> str:
+    """ "one core, seen" or "every core, declared": how the harness decided (the record
+    keeps why: CPU time against wall time in the warm-up, or threads started)."""
+    if placement is None:
+        return "–"
+    return ("one core, " if placement.pinned else "every core, ") + placement.decided
+
+
+def shared_reasons(record: Record) -> list[str]:
+    """Reasons that several rows could not be measured for: said once, under the table."""
+    counts: dict[str, int] = {}
+    for v in record.variants:
+        if v.missing and record.of(v) is None:
+            reason = "; ".join(v.missing)
+            counts[reason] = counts.get(reason, 0) + 1
+    return [reason for reason, n in counts.items() if n > 1]
+
+
+def not_measured_cell(record: Record, v: Variant) -> str:
+    reason = "; ".join(v.missing)
+    shared = shared_reasons(record)
+    if reason in shared:
+        return f"not measured here ({'¹²³⁴⁵'[shared.index(reason)]})"
+    return f"not measured here: {reason}"
+
+
+def reasons_line(record: Record) -> str:
+    shared = shared_reasons(record)
+    if not shared:
+        return ""
+    said = "; ".join(f"({'¹²³⁴⁵'[n]}) {reason}" for n, reason in enumerate(shared))
+    return f"\n\n**Not measured here:** {said}."
+
+
 def row(record: Record, v: Variant, used: list[Column]) -> str:
     if record.of(v) is None:
-        reason = "not measured here: " + "; ".join(v.missing)
-        cells = [shown_name(record, v), reason] + ["–"] * (len(used) - 2)
+        cells = [shown_name(record, v), not_measured_cell(record, v)]
+        cells += ["–"] * (len(used) - 2)
     else:
         cells = [c.cell(record, v) for c in used]
     return "| " + " | ".join(cells) + " |"
@@ -280,11 +342,12 @@ def markdown_table(record: Record, columns: list[Column], indent: str = "") -> s
 def cost_note(record: Record) -> str:
     if not wants_cost(record):
         return ""
-    prices = derived.prices()
+    family = derived.family_for(record)
     return (
-        f"\n\n<small>Cost: the median wall time on a rented machine with as many vCPUs as the "
-        f"variant's workers, at {prices['currency']} on-demand prices of {prices['date']} "
-        f"({prices['source']}). CPU-seconds are what per-CPU-second billing charges.</small>"
+        f"\n\n<small>Cost: the median wall time on the smallest rented machine with as many "
+        f"vCPUs as the cores the variant keeps busy, at {derived.prices()['currency']} "
+        f"on-demand prices of {family['date']} ({family['source']}). CPU-seconds: the "
+        "processor time a run used, the floor of what any billing charges.</small>"
     )
 
 
@@ -334,6 +397,7 @@ def render_table(record: Record) -> str:
     columns = columns_of(record)
     return (
         markdown_table(record, [c for c in columns if c.main])
+        + reasons_line(record)
         + input_line(record)
         + crossover_line(record)
         + '\n\n??? note "All columns: runs, peak memory and more"\n\n'
@@ -346,9 +410,7 @@ def render_table(record: Record) -> str:
 
 
 def shown_name(record: Record, v: Variant) -> str:
-    measured = record.of(v)
-    flags = measured.flags if measured else ()
-    return v.name + "".join(f" ⚠ *{flag}*" for flag in flags)
+    return v.name
 
 
 def render_transcript(record: Record, title: str) -> str:
@@ -357,4 +419,24 @@ def render_transcript(record: Record, title: str) -> str:
     return (
         f'```text title="{transcript.command}"\n{transcript.output.rstrip()}\n```\n\n'
         + f"<small>Printed on {where(record)}</small>\n"
+    )
+
+
+def render_reference_checks(records: list[Record]) -> str:
+    """The reading guide's figures: what the A/A checks of the tables measured here."""
+    checks = [(r, derived.reference_ratio(r)) for r in records]
+    checks = [(r, found) for r, found in checks if found is not None and found.low is not None]
+    if not checks:
+        return (
+            "*No table here has an A/A check yet: the smoke profile, which proves the "
+            "examples run, makes none. `make serve` or `make measure` times them.*\n"
+        )
+    held = [r for r, found in checks if found.includes(1.0)]
+    widths = sorted(found.half_width for _, found in checks)
+    record, found = min(checks, key=lambda pair: pair[1].half_width)
+    return (
+        f"On the machine that measured these pages, {len(held)} of {len(checks)} A/A checks "
+        f"held, with a median interval of ±{percent(widths[len(widths) // 2])}. The "
+        f"narrowest: in `{record.id}`, {record.reference.variant!r} timed against itself "
+        f"came out at {speedup_text(found.value)}{interval(found)}.\n"
     )

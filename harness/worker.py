@@ -1,27 +1,33 @@
-"""Time variants of one example inside a fresh interpreter: load, time, report.
+"""One variant of one example, in an interpreter of its own: load, time, report.
 
-The harness starts ``python -m harness.worker JOB.json`` in a process of its own
-(``jobs.run``), so that no measured variant inherits another's warm caches,
-imported modules or leftover threads. The job (a JSON object) says what to do:
+The harness starts ``python -m harness.worker REPLY_FD`` once per variant it
+measures (``jobs.Worker``), so that no variant inherits another's warm caches,
+imported modules or leftover threads, and keeps them all running for the
+example's paired rounds. It writes one JSON command per line to the worker's
+stdin; the worker answers each with one JSON line on ``REPLY_FD`` (its stdout
+is the example's own, which prints):
 
-- ``describe``: check the example's ``BENCHMARK`` and describe it at a size
-  (``schema.describe``), with the interpreter it runs in;
-- ``measure``: time ``variants`` in turn on one input, each warmed up, then
-  called until ``stopping.enough``; pickle what each returned to
-  ``out + ".N.pickle"`` and, where results are compared, check it against its
-  baseline's pickle (here, where the example's own types unpickle).
+- ``describe``: load the example, check its ``BENCHMARK`` and describe it at
+  a size (``schema.describe``), with the interpreter's build;
+- ``start``: make the input (enter the workload) and choose the variant;
+- ``warm``: call it untimed, watching what it uses (``observe``), and say how
+  many calls make a sample long enough to time;
+- ``keep`` / ``check``: pickle its result for the variants compared with it,
+  or compare its result with such a pickle;
+- ``time``: one timed sample of ``loops`` calls, pinned to a core or not;
+- ``quit``: leave the workload, exit.
 
-The worker writes the name of the variant it is running to ``out + ".current"``
-(so that a crash or a time-out is put down to the right one) and its report to
-``out + ".json"``: the answer, or ``problem`` (a sentence about the example's
-table or result) or ``error`` (a traceback from the example's own code).
+An answer is ``{"problem": …}`` (a sentence about the example's table or
+result) or ``{"error": …}`` (the example's own traceback) when that went wrong.
 
 Standard library only, like ``schema`` and ``rules``: the interpreter that runs
-the examples may be a bare free-threaded build, and nothing here may change what
-it measures.
+the examples may be a bare free-threaded build.
 """
 
+import contextlib
+import ctypes
 import dataclasses
+import gc
 import importlib.util
 import json
 import os
@@ -30,12 +36,10 @@ import sys
 import time
 from pathlib import Path
 
-from harness import interpreter, rules, schema, stopping
+from harness import interpreter, rules, schema
+from harness.observe import Pinned, observe
 
-try:
-    import resource  # Unix: CPU time of reaped children, to the microsecond
-except ImportError:  # Windows
-    resource = None
+OURS = {Path(__file__).resolve().parent, Path(rules.side_by_side.__file__).resolve()}
 
 
 def load_example(path: Path):
@@ -50,92 +54,106 @@ def load_example(path: Path):
     return module
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of every child it has waited for (pool workers).
-
-    ``getrusage`` counts to the microsecond; ``os.times`` counts clock ticks
-    (10 ms on Linux), which rounds a short call to zero.
-    """
-    own = time.process_time()
-    if resource is None:
-        t = os.times()
-        return own + t.children_user + t.children_system
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own + children.ru_utime + children.ru_stime
+def release_memory() -> None:
+    """Give freed memory back to the system between calls, so that an idle worker holds
+    no more than its imports while the others run (glibc keeps freed heap otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def timed(function, data, warmups: int, stop: dict):
-    """Warm up, then time calls until ``stopping.enough``; the timings and the last result."""
-    for _ in range(warmups):
-        function(data)
-    walls, cpus = [], []
-    while not stopping.enough(walls, stop):
-        cpu0, wall0 = cpu_seconds(), time.perf_counter()
-        result = function(data)
-        wall1, cpu1 = time.perf_counter(), cpu_seconds()
-        walls.append(wall1 - wall0)
-        cpus.append(cpu1 - cpu0)
-    return walls, cpus, result
+class Variant:
+    """The state of this worker: the example, its input, the variant and its last result."""
 
+    def __init__(self):
+        self.benchmark = None
+        self.workload = contextlib.ExitStack()
+        self.run = None
+        self.result = None
 
-def describe(job: dict) -> dict:
-    benchmark = load_example(Path(job["example"])).BENCHMARK
-    built = interpreter.python_build()  # after the example's imports (the GIL may be back)
-    description = schema.describe(benchmark, job["size"])
-    return {"description": dataclasses.asdict(description), "python": built}
+    def describe(self, job: dict) -> dict:
+        self.benchmark = load_example(Path(job["example"])).BENCHMARK
+        built = interpreter.python_build()  # after the example's imports (the GIL may be back)
+        described = schema.describe(self.benchmark, job["size"])
+        return {"description": dataclasses.asdict(described), "python": built}
 
+    def start(self, job: dict) -> dict:
+        if self.benchmark is None:
+            self.benchmark = load_example(Path(job["example"])).BENCHMARK
+        self.run = {e.name: e.run for e in rules.entries(self.benchmark)}[job["variant"]]
+        made = self.benchmark["workload"](**job["size"])
+        self.data = self.workload.enter_context(rules.entered(made))
+        return {"python": interpreter.python_build()}
 
-def compared(job: dict, name: str, result, baselines: dict) -> dict:
-    """The result's agreement with its baseline's, where the job compares results."""
-    baseline = job["baseline_of"][name]
-    if not job["compare"] or baseline == name or baseline not in baselines:
+    def warm(self, job: dict) -> dict:
+        """Untimed calls, watched, and one more where they were short: what the variant
+        uses once it is warm (a first call may compile, or start a pool, which only a
+        short call's time would be all about), and how many calls make one sample of
+        ``min_sample`` seconds."""
+        calls = max(job["warmups"], 1)
+        with observe() as seen:
+            for _ in range(calls):
+                self.result = self.run(self.data)
+        if job["watch_again"] and seen.wall / calls < job["long_call"]:
+            calls = 1
+            with observe() as seen:  # warm now: what a short first call hid
+                self.result = self.run(self.data)
+        release_memory()
+        per_call = seen.wall / calls
+        loops = 1
+        if 0 < per_call < job["min_sample"]:
+            loops = min(job["max_loops"], int(job["min_sample"] / per_call) + 1)
+        return {**seen.as_dict(), "loops": loops}
+
+    def keep(self, job: dict) -> dict:
+        try:
+            Path(job["path"]).write_bytes(pickle.dumps(self.result))
+        except Exception:
+            return {"problem": rules.unsendable(job["variant"], self.result)}
         return {}
-    expected = pickle.loads(Path(baselines[baseline]).read_bytes())
-    return {
-        "mismatch": rules.difference(result, expected, job["rel_tol"]),
-        # What the check let through: rows that agree only within rel_tol say by how much.
-        "largest_difference": rules.relative_gap(result, expected),
-    }
+
+    def check(self, job: dict) -> dict:
+        expected = pickle.loads(Path(job["against"]).read_bytes())
+        return {
+            "mismatch": rules.difference(self.result, expected, job["rel_tol"]),
+            # What the check let through: rows that agree within rel_tol say by how much.
+            "largest_difference": rules.relative_gap(self.result, expected),
+        }
+
+    def time(self, job: dict) -> dict:
+        """One sample: ``loops`` calls, on one core where the harness pins this variant."""
+        loops, core = job["loops"], job.get("core")
+        with Pinned(core) as pinned:
+            cpu0, wall0 = rules.side_by_side.cpu_seconds(), time.perf_counter()
+            for _ in range(loops):
+                self.result = self.run(self.data)
+            wall1, cpu1 = time.perf_counter(), rules.side_by_side.cpu_seconds()
+        return {"wall": (wall1 - wall0) / loops, "cpu": (cpu1 - cpu0) / loops, **pinned.said()}
+
+    def quit(self, job: dict) -> dict:
+        self.workload.close()
+        return {}
 
 
-def measure(job: dict) -> dict:
-    """Time each of ``job["variants"]`` in turn on one input; the report of each by name.
-
-    One input for every variant this interpreter runs: a server or a cluster the
-    workload starts is started once.
-    """
-    benchmark = load_example(Path(job["example"])).BENCHMARK
-    functions = {entry.name: entry.run for entry in rules.entries(benchmark)}
-    baselines = dict(job["baselines"])  # a baseline's name -> its pickled result
-    reports = {}
-    with rules.entered(benchmark["workload"](**job["size"])) as data:
-        for index, name in enumerate(job["variants"]):
-            Path(job["out"] + ".current").write_text(name)
-            walls, cpus, result = timed(functions[name], data, job["warmups"], job["stop"])
-            try:
-                payload = pickle.dumps(result)
-            except Exception:
-                return {"problem": rules.unsendable(name, result)}
-            path = f"{job['out']}.{index}.pickle"
-            Path(path).write_bytes(payload)
-            reports[name] = {"wall": walls, "cpu": cpus, "result": path}
-            reports[name].update(compared(job, name, result, baselines))
-            if job["baseline_of"][name] == name:
-                baselines[name] = path
-    return {"variants": reports}
+def answer(variant: Variant, job: dict) -> dict:
+    try:
+        return getattr(variant, job["do"])(job)
+    except schema.BenchmarkError as error:
+        return {"problem": str(error)}
+    except BaseException as error:
+        return {"error": rules.example_traceback(error, OURS)}
 
 
 def main(argv) -> int:
-    job = json.loads(Path(argv[0]).read_text())
-    try:
-        report = describe(job) if job["mode"] == "describe" else measure(job)
-    except schema.BenchmarkError as error:
-        report = {"problem": str(error)}
-    except BaseException as error:
-        ours = {Path(__file__).resolve().parent, Path(rules.side_by_side.__file__).resolve()}
-        report = {"error": rules.example_traceback(error, ours)}
-    Path(job["out"] + ".json").write_text(json.dumps(report))
-    return 0 if "problem" not in report and "error" not in report else 1
+    replies = os.fdopen(int(argv[0]), "w", buffering=1)
+    variant = Variant()
+    for line in sys.stdin:
+        job = json.loads(line)
+        reply = answer(variant, job)
+        replies.write(json.dumps(reply) + "\n")
+        if job["do"] == "quit" or "error" in reply or "problem" in reply:
+            break
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,15 +18,16 @@ Checks, each about variants of one example (names as in its table):
 - ``"A" efficiency at least X``: speedup ÷ workers;
 - ``"A" faster than "B"``: A's median below B's;
 - ``"A" peak memory at most X × "B"``: A's peak memory at most X times B's (the
-  tables that show peak memory: memory is not held to the timing noise band);
+  tables that show peak memory: memory is not judged by the timing intervals);
 - ``"A" peak memory at most X × file "F"``: at most X times the size of the
   file F that the variants read (``BENCHMARK["input_bytes"]``);
-- ``"A" within noise of "B"``: the two medians no further apart than the noise;
-- ``"A" fastest``: the lowest median of its group.
+- ``"A" within noise of "B"``: neither faster nor slower, within A's interval;
+- ``"A" fastest``: no other row of its group faster, beyond its interval.
 
-A claim fails only where the table contradicts it beyond the run's noise band
-(the footer of every table states it): a threshold missed, or an order
-reversed, by more than the machine alone could explain.
+A claim is judged against its row's interval, where a second run of the same
+command falls 95 % of the time (the ± in the table): it fails where the whole
+interval lies on the wrong side of it (a speedup of 1.52× with ±3 % fails
+"at least 1.6"; one of 1.52× with ±10 % does not).
 
 A claim that only the full size can bear out (a streaming reader against
 the size of a file large enough) says so: ``{claim example at full size: …}``.
@@ -46,8 +47,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness import derived, paths, results
-from harness.profiles import PROFILES, at_least
+from harness import derived, paths, profiles, results
+from harness.profiles import PROFILES
 from harness.records import Record, Variant
 
 CLAIM = re.compile(
@@ -90,40 +91,42 @@ def file_size(record: Record, name: str) -> int:
     return sizes[name]
 
 
-def at_least_by_noise(value: float, limit: float, band: float) -> bool:
-    """``value`` reaches ``limit``, or misses it by less than the run's noise can explain."""
-    return value * (1 + band) >= limit
+def shown(found) -> str:
+    """ "1.52× (1.47× to 1.58×)": a ratio and the interval it is judged by."""
+    if found.low is None:
+        return f"{found.value:.3g}×"
+    return f"{found.value:.3g}× ({found.low:.3g}× to {found.high:.3g}×)"
 
 
-def noise_of(record: Record) -> tuple[float, str]:
-    band = derived.noise_band(record) or 0.0
-    return band, f" (noise ±{band * 100:.0f} %)"
+def at_least(found, limit: float) -> bool:
+    """A ratio reaches ``limit`` unless its whole interval lies below it."""
+    return (found.high if found.high is not None else found.value) >= limit
+
+
+def at_most(found, limit: float) -> bool:
+    """A ratio stays under ``limit`` unless its whole interval lies above it."""
+    return (found.low if found.low is not None else found.value) <= limit
 
 
 # Each check: (holds, what was expected, what was measured), from the claim's parts.
+# A claim fails where its row's interval lies wholly on the wrong side of it: what
+# was measured could not have come out on its side had the command been run again.
 
 
 def speedup_check(record: Record, a: str, side: str, limit: str):
-    value = derived.speedup(record, row(record, a))
-    band, noise = noise_of(record)
+    found = derived.speedup_of(record, row(record, a))
     limit = float(limit)
-    holds = (
-        at_least_by_noise(value, limit, band)
-        if side == "least"
-        else at_least_by_noise(limit, value, band)
-    )
-    return holds, f"{a!r} at {side} {limit:g}× faster than its baseline", f"{value:.2f}×{noise}"
+    holds = at_least(found, limit) if side == "least" else at_most(found, limit)
+    return holds, f"{a!r} at {side} {limit:g}× faster than its baseline", shown(found)
 
 
 def efficiency_check(record: Record, a: str, limit: str):
-    value = derived.efficiency(record, row(record, a)) or 0.0
-    band, noise = noise_of(record)
+    found = derived.efficiency_of(record, row(record, a))
+    if found is None:
+        raise ClaimError(f"{a!r} has one worker: no efficiency to claim")
     limit = float(limit)
-    return (
-        at_least_by_noise(value, limit, band),
-        f"{a!r} at efficiency {limit:g} or more",
-        f"{value:.2f}{noise}",
-    )
+    said = shown(found).replace("×", "")
+    return at_least(found, limit), f"{a!r} at efficiency {limit:g} or more", said
 
 
 def memory_check(record: Record, a: str, limit: str, b: str):
@@ -142,33 +145,23 @@ def file_check(record: Record, a: str, limit: str, name: str):
     )
 
 
-def median(record: Record, v: Variant) -> float:
-    return record.of(v).wall.median
-
-
 def faster_check(record: Record, a: str, b: str):
-    ratio = median(record, row(record, b)) / median(record, row(record, a))
-    band, noise = noise_of(record)
-    return at_least_by_noise(ratio, 1, band), f"{a!r} faster than {b!r}", f"{ratio:.2f}×{noise}"
+    found = derived.ratio(record, row(record, a), row(record, b))
+    return at_least(found, 1.0), f"{a!r} faster than {b!r}", shown(found)
 
 
 def within_check(record: Record, a: str, b: str):
-    ratio = median(record, row(record, b)) / median(record, row(record, a))
-    band, noise = noise_of(record)
-    return abs(ratio - 1) <= band, f"{a!r} within the noise of {b!r}", f"{ratio:.2f}×{noise}"
+    found = derived.ratio(record, row(record, a), row(record, b))
+    return found.includes(1.0), f"{a!r} no faster or slower than {b!r}", shown(found)
 
 
 def fastest_check(record: Record, a: str):
     chosen = row(record, a)
-    rivals = [v for v in record.timed() if v.group == chosen.group]
-    best = min(rivals, key=lambda v: median(record, v))
-    band, noise = noise_of(record)
-    return (
-        at_least_by_noise(median(record, best), median(record, chosen), band),
-        f"{a!r} the fastest of its group",
-        f"{best.name!r} fastest, {median(record, chosen) / median(record, best):.2f}× "
-        f"faster than {a!r}{noise}",
-    )
+    rivals = [v for v in record.timed() if v.group == chosen.group and v is not chosen]
+    faster = [(v, derived.ratio(record, v, chosen)) for v in rivals]
+    beaten = [(v, found) for v, found in faster if not at_most(found, 1.0)]
+    said = "; ".join(f"{v.name!r} {shown(found)} faster" for v, found in beaten)
+    return not beaten, f"{a!r} the fastest of its group", said or "none faster"
 
 
 CHECKS = [
@@ -183,12 +176,7 @@ CHECKS = [
 
 
 def evaluate(record: Record, check: str) -> tuple[bool, str, str]:
-    """(holds, what was expected, what was measured) for one check.
-
-    A claim fails where the table contradicts it beyond the run's noise: on a
-    quiet machine (a narrow band) the check is tight; on a noisy one it fails
-    only where the numbers could not be the machine's noise alone.
-    """
+    """(holds, what was expected, what was measured) for one check."""
     for pattern, judge in CHECKS:
         match = pattern.fullmatch(check.strip())
         if match:
@@ -210,7 +198,7 @@ def verdict(match: re.Match, record: Record | None, where: str, serving: bool) -
     except ClaimError as error:
         raise PluginError(f"{where}: {error}") from None
     wanted = match["profile"]
-    if wanted and not at_least(record.profile, wanted):
+    if wanted and not profiles.at_least(record.profile, wanted):
         return (
             f"{sentence} <small>(said of the {wanted} size; not checked against this "
             f"{record.profile} profile's table)</small>"

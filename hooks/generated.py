@@ -39,11 +39,13 @@ def on_post_build(config) -> None:
     if not missing:
         return
     lines = [f"  {page}: {', '.join(paths)}" for page, paths in sorted(missing.items())]
-    examples = sorted({example_of(p) for paths in missing.values() for p in paths})
+    # A summary of every example (reading/…) is made by measuring them all.
+    named = {example_of(p) for paths in missing.values() for p in paths}
+    examples = "" if None in named else " " + " ".join(sorted(named))
     raise PluginError(
         f"{sum(map(len, missing.values()))} generated file(s) that pages include are not "
         f"measured yet:\n" + "\n".join(lines) + "\nMeasure them with "
-        f"`.venv/bin/python -m harness measure {' '.join(examples)}` and "
+        f"`.venv/bin/python -m harness measure{examples}` and "
         "`.venv/bin/python -m harness render`; `make smoke-site` builds the site with smoke tables "
         "where nothing better is measured, and `make serve` shows placeholders meanwhile."
     )

@@ -6,7 +6,6 @@ from harness.records import (
     Environment,
     Hardware,
     Measured,
-    Noise,
     PythonBuild,
     Record,
     Table,
@@ -22,6 +21,7 @@ def row(
     peak_rss: int = 2**20,
     largest_difference: float | None = None,
     runs: list[float] | None = None,
+    placement=None,
     **facts,
 ) -> tuple[Variant, Measured | None]:
     """A variant and what it measured: one run of ``seconds`` (or ``runs``), CPU time
@@ -31,13 +31,13 @@ def row(
     if seconds is None and runs is None:
         return variant, None
     walls = runs or [seconds]
-    wall = stats.summarise(walls)
     measured = Measured(
-        wall=wall,
+        wall=stats.summarise(walls),
         cpu=stats.summarise([w if cpu is None else cpu for w in walls]),
         peak_rss=peak_rss,
         largest_difference=largest_difference,
-        flags=stats.flags(wall),
+        samples=tuple(walls),
+        placement=placement,
     )
     return variant, measured
 
@@ -46,11 +46,11 @@ def record(
     rows: list[tuple[Variant, Measured | None]],
     *,
     table: Table | None = None,
-    noise: Noise | None = None,
     input_bytes: dict | None = None,
     **fields,
 ) -> Record:
-    """An example's record on a 2-core test machine, with no noise measured unless given."""
+    """An example's record on a 2-core test machine. ``rounds``: how many paired rounds
+    the rows' ``runs`` are (0: each timed once, as a reader's run does)."""
     description = Description(
         variants=tuple(v for v, _ in rows),
         size={"n": 1},
@@ -77,7 +77,6 @@ def record(
             commit="abc1234",
             date="2026-01-01T00:00:00+00:00",
         ),
-        "noise": noise,
     }
     made.update(fields)
     return Record(**made)

@@ -347,4 +347,4 @@ def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu():
     assert [name for name, rest in rows.items() if rest.endswith("baseline")] == [
         "small array: NumPy", "medium array: NumPy", "large array: NumPy",
     ]  # fmt: skip
-    assert sum("not run here: needs an NVIDIA GPU" in rest for rest in rows.values()) == 12
+    assert sum("not run here: needs an NVIDIA GPU" in rest for rest in rows.values()) == 15

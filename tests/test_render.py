@@ -6,9 +6,8 @@ import pytest
 from factories import record, row
 
 from harness import derived, laws
-from harness.noise import band_of
 from harness.plot import render_plot
-from harness.records import Noise, Table
+from harness.records import Placement, Reference, Table
 from harness.table import render_table
 
 
@@ -27,7 +26,7 @@ def test_a_table_has_a_row_per_variant_with_its_speedup_and_a_footer_that_says_w
     assert rows[0] == "| Variant | Median ± spread | Speedup | CPU time |"
     assert rows[1].startswith("| loop") and "| 1.00× |" in rows[1]
     assert rows[2].startswith("| sum") and "| 2.00× |" in rows[2]
-    assert "Quick profile, n=1; median of 1 runs" in table
+    assert "Quick profile, n=1; each variant run once, as a reader runs the script." in table
     assert "Test CPU, 2 usable of 4 logical cores, 8 GiB, Linux x86_64" in table
     assert "Python 3.13.0 (free-threaded); commit abc1234, 2026-01-01." in table
 
@@ -39,24 +38,53 @@ def test_bound_and_efficiency_columns_appear_when_an_example_asks():
     main, every = table.split("??? note")
     assert "| CPU time | Speedup ÷ workers | Median ÷ bound |" in main
     # The second variant's floor (0.25 s) is below the baseline's CPU time (0.5 s): the GIL wins.
-    assert "| two ⚠ *unstable* | 1.00 s ± 8 % | 2.00× | 500 ms | 1.00 | 2.00 |" in main
+    assert "| two | 1.00 s ± 8 % | 2.00× | 500 ms | 1.00 | 2.00 |" in main
     # Every column, on demand: the bound itself, runs, the fastest run and peak memory.
-    assert "| Bound | Median ÷ bound | Runs | Fastest run | Peak memory |" in every
+    assert "| Bound | Median ÷ bound | Samples | Fastest sample | Peak memory |" in every
     assert "| 500 ms | 2.00 | 3 | 900 ms | 1 MiB |" in every
 
 
-def test_a_speedup_within_the_noise_is_marked_and_the_footer_states_the_noise():
-    noise = Noise(band=0.08, checks=15, reference_median=0.04)
+PINNED = Placement(True, "seen", 1.0, "CPU 1.0× wall, no threads or processes started")
+
+
+def paired_record(rounds=10):
+    """Three rows timed in the same rounds: one 5 % faster than its baseline but noisy,
+    one twice as fast, steadily; and an A/A check of the baseline."""
+    base = [1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 1.0, 1.1, 0.9, 1.0][:rounds]
+    wobble = [1.2, 0.8, 1.1, 0.9, 1.15, 0.85, 1.0, 1.2, 0.8, 1.0][:rounds]
     rows = [
-        row("base", 1.0),
-        row("same", 0.95, baseline="base"),
-        row("faster", 0.5, baseline="base"),
-    ]
-    table = shown(render_table(record(rows, noise=noise)))
-    assert "| same | 950 ms ± 0.0 % | 1.05× *(not significant here)* |" in table
-    assert "| faster | 500 ms ± 0.0 % | 2.00× |" in table
-    assert "| base | 1.00 s ± 0.0 % | 1.00× |" in table  # the baseline is not marked
-    assert "Noise on this machine during this run: ±8 % (a reference workload timed 15" in table
+        row("base", runs=base, placement=PINNED),
+        row("same", runs=[b / 1.05 * w for b, w in zip(base, wobble, strict=True)], baseline="base",
+            placement=PINNED),
+        row("faster", runs=[b / 2 for b in base], baseline="base", placement=PINNED),
+    ]  # fmt: skip
+    again = Reference("base", tuple(b * 1.01 for b in base))
+    return record(rows, rounds=rounds, reference=again)
+
+
+def test_each_speedup_shows_its_own_interval_and_one_that_includes_1_is_marked():
+    table = page_part(render_table(paired_record()))
+    same = next(line for line in table.splitlines() if line.startswith("| same"))
+    assert "1.06× ± " in same and "*(not significant here)*" in same
+    faster = next(line for line in table.splitlines() if line.startswith("| faster"))
+    assert "| 2.00× ± 0.0 % |" in faster and "not significant" not in faster
+    assert "| base | 1.00 s" in table and "| 1.00× |" in table  # the baseline: no interval
+
+
+def test_the_footer_says_how_it_was_timed_and_what_the_a_a_check_found():
+    footer = shown(render_table(paired_record())).split("<small>")[-1]
+    assert "10 paired rounds, each variant in an interpreter of its own" in footer
+    assert "A/A check: 'base' against itself in a second interpreter, 0.990× ± 0.0 %" in footer
+    assert "its interval excludes 1, so this table's intervals are too narrow" in footer
+    honest = paired_record()
+    honest = record(
+        [(v, honest.of(v)) for v in honest.variants],
+        rounds=10,
+        reference=Reference("base", honest.of(honest.variants[0]).samples),
+    )
+    assert "as it should be." in shown(render_table(honest))  # fmt: skip
+    placed = shown(render_table(honest)).split("??? note")[1]
+    assert "| Timed on |" in placed and "| one core, seen |" in placed
 
 
 def test_a_variant_this_machine_cannot_run_gets_a_row_that_says_why():
@@ -73,8 +101,9 @@ def test_cost_columns_price_the_cores_a_variant_uses():
     ]
     main = page_part(render_table(record(rows, table=Table(cost=True))))
     assert "| CPU-seconds per 1,000 runs | Cost per 1,000 runs |" in main
-    vcpu = derived.machine_for(1)
-    two = derived.machine_for(2)
+    made = record(rows, table=Table(cost=True))
+    vcpu = derived.machine_for(made, 1)
+    two = derived.machine_for(made, 2)
     loop_cost = 1000 * 2.0 * vcpu["hourly"] / 3600
     pool_cost = 1000 * 1.25 * two["hourly"] / 3600
     assert f"| 2,000 | ${loop_cost:.3f} ({vcpu['name']}) |" in main
@@ -186,11 +215,3 @@ def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
             measured = laws.amdahl(serial, workers)
             assert laws.karp_flatt(measured, workers) == pytest.approx(serial)
     assert laws.karp_flatt(1.0, 1) is None
-
-
-def test_the_noise_band_is_how_far_a_speedup_can_move_between_two_runs():
-    assert band_of([0.04] * 5) == 0  # a quiet machine: the same time every check
-    # Checks 10 % apart around their median: a robust σ of 0.148, and a speedup (two
-    # medians) measured twice (two speedups) moves within 1.96 × 2 × σ, 95 % of the time.
-    assert band_of([0.9, 1.0, 1.1]) == pytest.approx(1.96 * 2 * 1.4826 * 0.1)
-    assert band_of([1.0, 1.2]) == pytest.approx(1.96 * 2 * 0.2 / 2**0.5 / 1.1)

@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pyinstrument>=5.1"]
 # ///
-"""Find where a small data pipeline spends its time before making anything faster.
+"""Find where a small data pipeline spends its time before making anything
+faster.
 
 The pipeline reads temperature readings from CSV text, drops bad rows,
 converts units and averages per station and day: the load, clean, transform
@@ -33,7 +34,8 @@ import numpy as np
 
 
 def make_csv(rows: int, seed: int = 42) -> str:
-    """Readings from 15 stations every 5 minutes; about 1 in 50 is missing or broken."""
+    """Readings from 15 stations every 5 minutes; about 1 in 50 is missing or
+    broken."""
     rng = random.Random(seed)
     start = dt.datetime(2019, 1, 1)
     out = io.StringIO()
@@ -61,7 +63,13 @@ def clean(rows: list[dict]) -> list[dict]:
         celsius = float(row["temperature"])
         if -60 <= celsius <= 60:
             when = dt.datetime.fromisoformat(row["timestamp"])
-            kept.append({"station": row["station"], "day": when.date(), "celsius": celsius})
+            kept.append(
+                {
+                    "station": row["station"],
+                    "day": when.date(),
+                    "celsius": celsius,
+                }
+            )
     return kept
 
 
@@ -88,7 +96,8 @@ def pipeline(text: str) -> dict:
 
 # --8<-- [start:timing]
 def wall_and_cpu(function, *args):
-    """Run once; return the result, the wall-clock time and the CPU time it took."""
+    """Run once; return the result, the wall-clock time and the CPU time it
+    took."""
     wall, cpu = time.perf_counter(), time.process_time()
     result = function(*args)
     return result, time.perf_counter() - wall, time.process_time() - cpu
@@ -97,8 +106,8 @@ def wall_and_cpu(function, *args):
 def show_timing(text: str) -> None:
     _, wall, cpu = wall_and_cpu(pipeline, text)
     print(f"pipeline, one run:  wall {wall:.3f} s, CPU {cpu:.3f} s")
-    # timeit runs the statement `number` times per sample, with garbage collection off;
-    # the spread between samples is the noise of this machine.
+    # timeit runs the statement `number` times per sample, with garbage
+    # collection off; the spread between samples is the noise of this machine.
     samples = timeit.repeat(lambda: pipeline(text), number=1, repeat=5)
     print(
         f"pipeline, timeit:   best {min(samples):.3f} s, "
@@ -166,7 +175,10 @@ def show_which_bound(text: str) -> None:
             _, wall, cpu = wall_and_cpu(function, *args)
             share = cpu / wall
             kind = "CPU-bound" if share > 0.8 else "waiting (I/O-bound)"
-            print(f"{name:13} wall {wall:6.3f} s  CPU {cpu:6.3f} s  CPU/wall {share:4.0%}  {kind}")
+            print(
+                f"{name:13} wall {wall:6.3f} s  CPU {cpu:6.3f} s  CPU/wall "
+                f"{share:4.0%}  {kind}"
+            )
     finally:
         server.shutdown()
         server.server_close()
@@ -233,7 +245,8 @@ SIZES = {  # presets for --size: readings to convert
     "quick": {"rows": 300_000},
     "full": {"rows": 1_000_000},
 }
-# --show NAME: instead of the loops, the pipeline timed, profiled, or told I/O-bound or not.
+# --show NAME: instead of the loops, the pipeline timed, profiled, or told
+# I/O-bound or not.
 SHOW = {
     "timing": lambda r: show_timing(r.csv),
     "cprofile": lambda r: show_cprofile(r.csv),
@@ -246,7 +259,8 @@ BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": CONVERSIONS,
-    # The harness runs the script with these arguments (and --size) and the page shows the output.
+    # The harness runs the script with these arguments (and --size) and the page
+    # shows the output.
     "transcripts": {
         "timing": ["--show", "timing"],
         "cprofile": ["--show", "cprofile"],
@@ -257,7 +271,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows=SHOW)

@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = []
 # ///
-"""A job with a known serial part, run on 1 to N worker processes, against Amdahl's law.
+"""A job with a known serial part, run on 1 to N worker processes, against
+Amdahl's law.
 
 The job does some work that cannot be split (think: reading one file, merging
 the results), then work that splits into equal independent tasks, handed to a
@@ -26,7 +27,8 @@ from cores import usable_cores
 
 # --8<-- [start:job]
 def work_unit(seed: int) -> int:
-    """About a few milliseconds of pure-Python arithmetic; every unit costs the same."""
+    """About a few milliseconds of pure-Python arithmetic; every unit costs the
+    same."""
     total = seed
     for i in range(50_000):
         total = (total * 31 + i) % 1_000_003
@@ -50,15 +52,21 @@ class Job:
     def task_seeds(self) -> list[range]:
         step = self.parallel_units // self.tasks
         start = self.serial_units
-        return [range(start + k * step, start + (k + 1) * step) for k in range(self.tasks)]
+        return [
+            range(start + k * step, start + (k + 1) * step)
+            for k in range(self.tasks)
+        ]
 
 
 def sequential(job: Job) -> int:
-    return serial_part(job.serial_units) + sum(map(parallel_task, job.task_seeds()))
+    return serial_part(job.serial_units) + sum(
+        map(parallel_task, job.task_seeds())
+    )
 
 
 def with_workers(job: Job, workers: int) -> int:
-    serial = serial_part(job.serial_units)  # runs in this process while nothing else can
+    # runs in this process while nothing else can
+    serial = serial_part(job.serial_units)
     with ProcessPoolExecutor(workers) as pool:
         return serial + sum(pool.map(parallel_task, job.task_seeds()))
 
@@ -68,7 +76,8 @@ def with_workers(job: Job, workers: int) -> int:
 
 # --8<-- [start:startup]
 def pool_startup(workers: int) -> float:
-    """Seconds to start a pool, have every worker run one empty task, and shut it down."""
+    """Seconds to start a pool, have every worker run one empty task, and shut
+    it down."""
     start = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(abs, range(workers)))
@@ -80,7 +89,10 @@ def show_startup(job: Job) -> None:
     method = multiprocessing.get_start_method()
     print(f"Starting a pool and stopping it, no work (start method: {method})")
     for n in WORKER_COUNTS:
-        print(f"{n:2} worker{'s' if n > 1 else ' '}  {pool_startup(n) * 1000:6.1f} ms")
+        print(
+            f"{n:2} worker{'s' if n > 1 else ' '}  "
+            f"{pool_startup(n) * 1000:6.1f} ms"
+        )
 
 
 # --8<-- [end:startup]
@@ -98,17 +110,20 @@ def workload(serial_units: int = 96, parallel_units: int = 864) -> Job:
 
 
 def serial_fraction(size: dict) -> float:
-    return size["serial_units"] / (size["serial_units"] + size["parallel_units"])
+    return size["serial_units"] / (
+        size["serial_units"] + size["parallel_units"]
+    )
 
 
-# Up to twice the cores, and at most 8: past the cores, the speedup must flatten.
+# Up to twice the cores, and at most 8: past the cores, the speedup must
+# flatten.
 WORKER_COUNTS = list(range(1, min(2 * usable_cores(), 8) + 1))
 
-# Presets for --size. Long enough that starting a pool (tens of milliseconds with
-# fork, more with spawn or forkserver) is a small part of each run.
+# Presets for --size. Long enough that starting a pool (tens of milliseconds
+# with fork, more with spawn or forkserver) is a small part of each run.
 SIZES = {
     "smoke": {"serial_units": 2, "parallel_units": 24},
-    "quick": {"serial_units": 48, "parallel_units": 432},
+    "quick": {"serial_units": 3, "parallel_units": 24},
     "full": {"serial_units": 96, "parallel_units": 864},
 }
 
@@ -126,13 +141,17 @@ BENCHMARK = {
             for n in WORKER_COUNTS
         },
     },
-    "table": {"law": "amdahl", "serial_fraction": serial_fraction, "cost": True},
+    "table": {
+        "law": "amdahl",
+        "serial_fraction": serial_fraction,
+        "cost": True,
+    },
     "transcripts": {"startup": ["--show", "startup"]},
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"startup": show_startup})

@@ -20,10 +20,15 @@ from pathlib import Path
 
 
 def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity), whatever a CPU quota allows."""
+    """Cores this process may run on (its CPU affinity), whatever a CPU quota
+    allows."""
     if hasattr(os, "process_cpu_count"):  # Python 3.13+
         return os.process_cpu_count() or 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
 
 
 # --8<-- [start:quota]
@@ -31,18 +36,26 @@ CGROUP = Path("/sys/fs/cgroup")
 
 
 def cpu_quota() -> int | None:
-    """Cores' worth of CPU time the cgroup v2 quota allows, rounded up; None if no quota.
+    """Cores' worth of CPU time the cgroup v2 quota allows, rounded up; None if
+    no quota.
 
-    ``cpu.max`` holds "quota period" in microseconds: "150000 100000" allows
-    1.5 cores' worth of time per period (2, rounded up), "max 100000" sets no
-    limit. A parent group's quota applies too, so take the smallest on the way up.
+    ``cpu.max`` holds "quota period" in microseconds: "150000 100000" allows 1.5
+    cores' worth of time per period (2, rounded up), "max 100000" sets no limit.
+    A parent group's quota applies too, so take the smallest on the way up.
     """
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
         return None  # not Linux
     # cgroup v2 has a single line "0::/path/of/this/group"; v1 is not read here.
-    group = next((CGROUP / line[3:].lstrip("/") for line in lines if line.startswith("0::")), None)
+    group = next(
+        (
+            CGROUP / line[3:].lstrip("/")
+            for line in lines
+            if line.startswith("0::")
+        ),
+        None,
+    )
     if group is None:
         return None
     limits = []

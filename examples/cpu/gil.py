@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""What the GIL serialises and what releases it: the same work on one thread, threads and processes.
+"""What the GIL serialises and what releases it: the same work on one thread,
+threads and processes.
 
 Four kinds of work, each split into equal tasks: pure-Python arithmetic,
 NumPy calls, a Numba function compiled with and without ``nogil=True``, and
@@ -22,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 from cores import usable_cores
-from primes import count_primes  # pure Python, importable by sub-interpreters too
+
+# pure Python, importable by sub-interpreters too
+from primes import count_primes
 
 try:
     from numba import njit
@@ -32,7 +35,8 @@ except ImportError:  # Numba may not support a new or free-threaded Python yet
 
 # --8<-- [start:numpy]
 def numpy_work(seed: int, size: int = 2_000_000) -> float:
-    """Transcendental functions over a large array: the loops run in C, without the GIL."""
+    """Transcendental functions over a large array: the loops run in C, without
+    the GIL."""
     x = np.random.default_rng(seed).random(size)
     return float(np.sum(np.sin(x) * np.exp(-x) + np.sqrt(x)))
 
@@ -49,7 +53,8 @@ def series(n: int) -> float:
 
 
 if njit is not None:
-    # Two compiled versions of the same function (what @njit(nogil=True) would make of it):
+    # Two compiled versions of the same function (what @njit(nogil=True) would
+    # make of it):
     series_nogil = njit(nogil=True)(series)  # releases the GIL while it runs
     series_with_gil = njit(series)  # holds the GIL throughout
 
@@ -58,7 +63,8 @@ if njit is not None:
 
 
 def wait(seconds: float) -> float:
-    """Stands in for a blocking call (a socket, a disk): it releases the GIL while waiting."""
+    """Stands in for a blocking call (a socket, a disk): it releases the GIL
+    while waiting."""
     time.sleep(seconds)
     return seconds
 
@@ -83,7 +89,8 @@ def on_processes(function, tasks: list, workers: int) -> list:
 
 # --8<-- [start:interpreters]
 def on_interpreters(function, tasks: list, workers: int) -> list:
-    """Python 3.14+: one interpreter per worker, each with its own GIL, in one process."""
+    """Python 3.14+: one interpreter per worker, each with its own GIL, in one
+    process."""
     from concurrent.futures import InterpreterPoolExecutor
 
     with InterpreterPoolExecutor(workers) as pool:
@@ -95,12 +102,18 @@ def on_interpreters(function, tasks: list, workers: int) -> list:
 
 # --8<-- [start:build]
 def describe_build() -> str:
-    """Which CPython this is: with the GIL, or free-threaded with it on or off."""
+    """Which CPython this is: with the GIL, or free-threaded with it on or
+    off."""
     if not sysconfig.get_config_var("Py_GIL_DISABLED"):
         return f"Python {sys.version.split()[0]}, with the GIL"
-    # sys._is_gil_enabled() exists from 3.13; a free-threaded build re-enables the GIL
-    # when an extension module that does not support running without it is imported.
-    state = "off" if not sys._is_gil_enabled() else "re-enabled (PYTHON_GIL=1 or a module)"
+    # sys._is_gil_enabled() exists from 3.13; a free-threaded build re-enables
+    # the GIL when an extension module that does not support running without it
+    # is imported.
+    state = (
+        "off"
+        if not sys._is_gil_enabled()
+        else "re-enabled (PYTHON_GIL=1 or a module)"
+    )
     return f"Python {sys.version.split()[0]}, free-threaded, GIL {state}"
 
 
@@ -111,7 +124,11 @@ HAS_INTERPRETERS = sys.version_info >= (3, 14)
 WORKERS = max(usable_cores(), 2)
 
 
-def workload(tasks: int = 8, primes_per_task: int = 60_000, series_terms: int = 20_000_000):
+def workload(
+    tasks: int = 8,
+    primes_per_task: int = 60_000,
+    series_terms: int = 20_000_000,
+):
     """Equal tasks of each kind of work.
 
     tasks: how many tasks of each kind
@@ -120,7 +137,10 @@ def workload(tasks: int = 8, primes_per_task: int = 60_000, series_terms: int = 
     """
     print(describe_build())
     return {
-        "primes": [(n * primes_per_task, (n + 1) * primes_per_task) for n in range(tasks)],
+        "primes": [
+            (n * primes_per_task, (n + 1) * primes_per_task)
+            for n in range(tasks)
+        ],
         "seeds": list(range(tasks)),
         "terms": [series_terms] * tasks,
         "waits": [0.1] * tasks,
@@ -138,7 +158,9 @@ def two_ways(function, tasks: str) -> dict:
 def pure_python() -> dict:
     return {
         **two_ways(count_primes, "primes"),
-        f"{WORKERS} processes": lambda w: on_processes(count_primes, w["primes"], WORKERS),
+        f"{WORKERS} processes": lambda w: on_processes(
+            count_primes, w["primes"], WORKERS
+        ),
     }
 
 
@@ -148,27 +170,35 @@ def on_interpreters_row(w) -> list:
 
 SIZES = {  # presets for --size
     "smoke": {"tasks": 4, "primes_per_task": 2_000, "series_terms": 10_000},
-    "quick": {"tasks": 8, "primes_per_task": 40_000, "series_terms": 10_000_000},
+    "quick": {"tasks": 4, "primes_per_task": 10_000, "series_terms": 2_000_000},
     "full": {"tasks": 8, "primes_per_task": 60_000, "series_terms": 20_000_000},
 }
 
 
 def needing(requirement: str, runs: dict) -> dict:
-    return {name: {"run": run, "requires": [requirement]} for name, run in runs.items()}
+    return {
+        name: {"run": run, "requires": [requirement]}
+        for name, run in runs.items()
+    }
 
 
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
-    # Each group is compared with its own first row. Rows this Python cannot run are
-    # listed all the same, with what they need.
+    # Each group is compared with its own first row. Rows this Python cannot run
+    # are listed all the same, with what they need.
     "variants": {
         "pure Python": {
             **pure_python(),
-            f"{WORKERS} interpreters": {"run": on_interpreters_row, "requires": ["python>=3.14"]},
+            f"{WORKERS} interpreters": {
+                "run": on_interpreters_row,
+                "requires": ["python>=3.14"],
+            },
         },
         "NumPy": two_ways(numpy_work, "seeds"),
-        "Numba, nogil=True": needing("module:numba", two_ways(lambda n: series_nogil(n), "terms")),
+        "Numba, nogil=True": needing(
+            "module:numba", two_ways(lambda n: series_nogil(n), "terms")
+        ),
         "Numba, holding the GIL": needing(
             "module:numba", two_ways(lambda n: series_with_gil(n), "terms")
         ),
@@ -179,7 +209,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

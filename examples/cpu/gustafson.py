@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = []
 # ///
-"""Weak scaling: give N workers N times the parallel work, and see how the time holds.
+"""Weak scaling: give N workers N times the parallel work, and see how the time
+holds.
 
 The same job as ``amdahl.py`` (beside this file), except that the parallel part
 grows with the workers while the serial part stays the same, as when a
@@ -23,8 +24,11 @@ from cores import usable_cores
 
 # --8<-- [start:weak]
 def scaled_job(base: Job, workers: int) -> Job:
-    """The serial part as it was; the parallel part, and its tasks, times ``workers``."""
-    return Job(base.serial_units, base.parallel_units * workers, base.tasks * workers)
+    """The serial part as it was; the parallel part, and its tasks, times
+    ``workers``."""
+    return Job(
+        base.serial_units, base.parallel_units * workers, base.tasks * workers
+    )
 
 
 def weak(base: Job, workers: int) -> int:
@@ -41,18 +45,22 @@ def workload(serial_units: int = 48, parallel_units: int = 432) -> Job:
     parallel_units: work units for one worker, split into 24 equal tasks
     """
     s = serial_units / (serial_units + parallel_units)
-    print(f"Serial fraction of the one-worker job: {s:.2f}; {usable_cores()} usable cores")
+    print(
+        f"Serial fraction of the one-worker job: {s:.2f}; {usable_cores()} "
+        "usable cores"
+    )
     return Job(serial_units, parallel_units)
 
 
 def work_done(size: dict, workers: int) -> float:
-    """Units of work done with ``workers``: the serial units plus the parallel ones, scaled."""
+    """Units of work done with ``workers``: the serial units plus the parallel
+    ones, scaled."""
     return size["serial_units"] + size["parallel_units"] * workers
 
 
 SIZES = {  # presets for --size: the one-worker job
     "smoke": {"serial_units": 2, "parallel_units": 24},
-    "quick": {"serial_units": 12, "parallel_units": 108},
+    "quick": {"serial_units": 2, "parallel_units": 24},
     "full": {"serial_units": 24, "parallel_units": 216},
 }
 
@@ -70,13 +78,14 @@ BENCHMARK = {
             for n in WORKER_COUNTS
         },
     },
-    "work": work_done,  # bigger problems, other answers: results are not compared
+    # bigger problems, other answers: results are not compared
+    "work": work_done,
     "table": {"law": "gustafson", "serial_fraction": serial_fraction},
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = []
 # ///
-"""The image case made faster step by step: better inner work, then processes, then both.
+"""The image case made faster step by step: better inner work, then processes,
+then both.
 
 Each image is decoded and shrunk to 64×64 (``load_small`` from
 ``processes.py``, beside this file), then cleaned up: its contrast stretched
@@ -28,7 +29,8 @@ from processes import load_small, workload
 
 # --8<-- [start:python]
 def clean_python(image: np.ndarray) -> np.ndarray:
-    """Stretch the contrast, then blur with a 3×3 mean: Python loops over pixels."""
+    """Stretch the contrast, then blur with a 3×3 mean: Python loops over
+    pixels."""
     pixels = image.tolist()
     low = min(min(row) for row in pixels)
     high = max(max(row) for row in pixels)
@@ -50,7 +52,8 @@ def clean_python(image: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:numpy]
 def clean_numpy(image: np.ndarray) -> np.ndarray:
-    """The same with whole-array operations: nine shifted views summed at once."""
+    """The same with whole-array operations: nine shifted views summed at
+    once."""
     pixels = image.astype(np.float64)
     low, high = pixels.min(), pixels.max()
     stretched = (pixels - low) * (255.0 / max(high - low, 1))
@@ -90,7 +93,11 @@ def clean_numba(image: np.ndarray) -> np.ndarray:
 # --8<-- [end:numba]
 
 
-CLEAN = {"Python loops": clean_python, "NumPy": clean_numpy, "Numba": clean_numba}
+CLEAN = {
+    "Python loops": clean_python,
+    "NumPy": clean_numpy,
+    "Numba": clean_numba,
+}
 
 
 # --8<-- [start:steps]
@@ -112,8 +119,11 @@ def one_by_one(paths: list[Path], clean) -> np.ndarray:
     return np.stack([prepare(path, clean) for path in paths])
 
 
-def in_processes(paths: list[Path], prepare_one, chunksize: int = 16) -> np.ndarray:
-    """``prepare_one`` travels to the workers pickled: a top-level function, or a partial of one."""
+def in_processes(
+    paths: list[Path], prepare_one, chunksize: int = 16
+) -> np.ndarray:
+    """``prepare_one`` travels to the workers pickled: a top-level function, or
+    a partial of one."""
     with ProcessPoolExecutor(usable_cores()) as pool:
         return np.stack(list(pool.map(prepare_one, paths, chunksize=chunksize)))
 
@@ -122,14 +132,16 @@ def in_processes(paths: list[Path], prepare_one, chunksize: int = 16) -> np.ndar
 FOR_THE_POOL = {
     "Python loops": partial(prepare, clean=clean_python),
     "NumPy": partial(prepare, clean=clean_numpy),
-    "Numba": prepare_numba,  # not partial(prepare, clean=clean_numba): see prepare_numba
+    # not partial(prepare, clean=clean_numba): see prepare_numba
+    "Numba": prepare_numba,
 }
 # --8<-- [end:steps]
 
 
 # --8<-- [start:stages]
 def stage_times(paths: list[Path], clean) -> tuple[float, float]:
-    """Seconds spent decoding and resizing, and seconds spent cleaning, one image at a time."""
+    """Seconds spent decoding and resizing, and seconds spent cleaning, one
+    image at a time."""
     start = time.perf_counter()
     small = [load_small(path) for path in paths]
     loaded = time.perf_counter()
@@ -142,48 +154,60 @@ def stage_times(paths: list[Path], clean) -> tuple[float, float]:
 
 
 def show_stages(paths: list[Path]) -> None:
-    clean_numba(load_small(paths[0]))  # compile (or load from the cache) before timing
+    # compile (or load from the cache) before timing
+    clean_numba(load_small(paths[0]))
     print(f"{len(paths)} images, one at a time:")
     for name, clean in CLEAN.items():
         load, work = stage_times(paths, clean)
         share = work / (load + work)
         print(
-            f"  clean-up in {name:13} decode+resize {load:6.2f} s   clean-up {work:6.2f} s "
+            f"  clean-up in {name:13} decode+resize {load:6.2f} s   clean-up "
+            f"{work:6.2f} s "
             f"({share:4.0%} of the time)"
         )
 
 
 CORES = usable_cores()
 STEPS = {  # the page's six steps, each a function of the image paths
-    "1. Python loops, one image at a time": partial(one_by_one, clean=clean_python),
+    "1. Python loops, one image at a time": partial(
+        one_by_one, clean=clean_python
+    ),
     "2. NumPy, one at a time": partial(one_by_one, clean=clean_numpy),
     "3. Numba, one at a time": partial(one_by_one, clean=clean_numba),
     f"4. Python loops, {CORES} processes": partial(
         in_processes, prepare_one=FOR_THE_POOL["Python loops"]
     ),
-    f"5. NumPy, {CORES} processes": partial(in_processes, prepare_one=FOR_THE_POOL["NumPy"]),
-    f"6. Numba, {CORES} processes": partial(in_processes, prepare_one=FOR_THE_POOL["Numba"]),
+    f"5. NumPy, {CORES} processes": partial(
+        in_processes, prepare_one=FOR_THE_POOL["NumPy"]
+    ),
+    f"6. Numba, {CORES} processes": partial(
+        in_processes, prepare_one=FOR_THE_POOL["Numba"]
+    ),
 }
 SIZES = {  # presets for --size: how many generated images
     "smoke": {"count": 16},
-    "quick": {"count": 200},
+    "quick": {"count": 24},
     "full": {"count": 1431},
 }
 
 
 BENCHMARK = {
-    "workload": workload,  # processes.py's: generated images of mixed sizes, or --images DIR
+    # processes.py's: generated images of mixed sizes, or --images DIR
+    "workload": workload,
     "sizes": SIZES,
     "variants": {
         **dict(list(STEPS.items())[:3]),  # steps 1 to 3: one process
-        **{name: {"run": step, "workers": CORES} for name, step in list(STEPS.items())[3:]},
+        **{
+            name: {"run": step, "workers": CORES}
+            for name, step in list(STEPS.items())[3:]
+        },
     },
     "transcripts": {"stages": ["--show", "stages"]},
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"stages": show_stages})

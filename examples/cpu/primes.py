@@ -19,7 +19,8 @@ import math
 
 # --8<-- [start:count_primes]
 def count_primes(bounds: tuple[int, int]) -> int:
-    """Count primes in [low, high) by trial division: pure Python, all bytecode."""
+    """Count primes in [low, high) by trial division: pure Python, all
+    bytecode."""
     low, high = bounds
     count = 0
     for n in range(max(low, 2), high):

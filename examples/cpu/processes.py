@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = ["--show", "pids"]
 # ///
-"""Resize a folder of images to 64×64 and stack them into one array, with and without processes.
+"""Resize a folder of images to 64×64 and stack them into one array, with and
+without processes.
 
 Decoding and resizing an image keeps a core busy, and the images are
 independent of each other: the work splits cleanly across processes, each
@@ -30,9 +31,12 @@ SIDE = 64
 
 # --8<-- [start:load_small]
 def load_small(path: Path) -> np.ndarray:
-    """Decode one image, make it grey-scale and shrink it to SIDE × SIDE pixels."""
+    """Decode one image, make it grey-scale and shrink it to SIDE × SIDE
+    pixels."""
     with Image.open(path) as image:
-        small = image.convert("L").resize((SIDE, SIDE), Image.Resampling.LANCZOS)
+        small = image.convert("L").resize(
+            (SIDE, SIDE), Image.Resampling.LANCZOS
+        )
         return np.asarray(small)
 
 
@@ -63,7 +67,8 @@ def builtin_map(paths: list[Path]) -> np.ndarray:
 def with_processes(
     paths: list[Path], chunksize: int = 1, max_workers: int | None = None
 ) -> np.ndarray:
-    """One interpreter per core; ``chunksize`` paths travel to a worker per message."""
+    """One interpreter per core; ``chunksize`` paths travel to a worker per
+    message."""
     with ProcessPoolExecutor(max_workers) as pool:
         return np.stack(list(pool.map(load_small, paths, chunksize=chunksize)))
 
@@ -72,7 +77,9 @@ def with_processes(
 
 
 # --8<-- [start:threads]
-def with_threads(paths: list[Path], max_workers: int | None = None) -> np.ndarray:
+def with_threads(
+    paths: list[Path], max_workers: int | None = None
+) -> np.ndarray:
     """The same with threads, for contrast: they share one interpreter."""
     with ThreadPoolExecutor(max_workers) as pool:
         return np.stack(list(pool.map(load_small, paths)))
@@ -90,7 +97,9 @@ def load_small_and_report(path: Path) -> np.ndarray:
 def with_process_ids(paths: list[Path]) -> np.ndarray:
     """Print which process resized which image, to see the pool at work."""
     with ProcessPoolExecutor() as pool:
-        return np.stack(list(pool.map(load_small_and_report, paths, chunksize=8)))
+        return np.stack(
+            list(pool.map(load_small_and_report, paths, chunksize=8))
+        )
 
 
 # --8<-- [end:process_ids]
@@ -104,7 +113,10 @@ def workload(count: int = 1431, images: str | None = None) -> list[Path]:
     """
     paths = images_in(Path(images)) if images else sample_images(count)
     method = multiprocessing.get_start_method()
-    print(f"Resizing {len(paths)} images on {usable_cores()} cores (start method: {method})")
+    print(
+        f"Resizing {len(paths)} images on {usable_cores()} cores (start "
+        f"method: {method})"
+    )
     return paths
 
 
@@ -115,7 +127,7 @@ def show_pids(paths: list[Path]) -> None:
 
 SIZES = {  # presets for --size: how many generated images
     "smoke": {"count": 16},
-    "quick": {"count": 200},
+    "quick": {"count": 20},
     "full": {"count": 1431},
 }
 
@@ -140,13 +152,14 @@ BENCHMARK = {
             for n in (1, 4, 16, 64)
         },
     },
-    # Speedup ÷ workers; CPU-seconds and the price of a run on a machine with that many cores.
+    # Speedup ÷ workers; CPU-seconds and the price of a run on a machine with
+    # that many cores.
     "table": {"efficiency": True, "cost": True},
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"pids": show_pids})

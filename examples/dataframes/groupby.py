@@ -1,8 +1,15 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["numpy>=2.1", "pandas>=2.2", "pyarrow>=18", "polars>=1.20", "duckdb>=1.2"]
+# dependencies = [
+#     "numpy>=2.1",
+#     "pandas>=2.2",
+#     "pyarrow>=18",
+#     "polars>=1.20",
+#     "duckdb>=1.2",
+# ]
 # ///
-"""Work per group: a Python function per group against built-in reductions, and Polars and DuckDB.
+"""Work per group: a Python function per group against built-in reductions, and
+Polars and DuckDB.
 
 Two questions about the same sales. Per store: how many sales, the revenue,
 the mean discount and the share of bulk orders (``summary``). Per sale: its
@@ -26,16 +33,21 @@ BULK = 10
 
 def with_revenue(sales: pd.DataFrame) -> pd.DataFrame:
     return sales.assign(
-        revenue=sales["quantity"] * sales["unit_price"] * (1 - sales["discount"]),
+        revenue=sales["quantity"]
+        * sales["unit_price"]
+        * (1 - sales["discount"]),
         bulk=sales["quantity"] >= BULK,
     )
 
 
 def as_arrays(table) -> dict[str, np.ndarray]:
-    """Columns as NumPy arrays, rows sorted by store: the form every variant returns."""
+    """Columns as NumPy arrays, rows sorted by store: the form every variant
+    returns."""
     if isinstance(table, pl.DataFrame):
         table = table.to_pandas()
-    table = table.assign(store=table["store"].astype(str)).sort_values("store", kind="stable")
+    table = table.assign(store=table["store"].astype(str)).sort_values(
+        "store", kind="stable"
+    )
     return {name: table[name].to_numpy() for name in table.columns}
 
 
@@ -53,7 +65,9 @@ def summary_of(group: pd.DataFrame) -> pd.Series:
 
 
 def summary_with_apply(sales: pd.DataFrame) -> dict:
-    table = with_revenue(sales).groupby("store", observed=True).apply(summary_of)
+    table = (
+        with_revenue(sales).groupby("store", observed=True).apply(summary_of)
+    )
     return as_arrays(table.reset_index().astype({"sales": "int64"}))
 
 
@@ -101,7 +115,8 @@ def summary_with_duckdb(sales: pd.DataFrame) -> dict:
         SELECT store, count(*) AS sales,
                sum(quantity * unit_price * (1 - discount)) AS revenue,
                avg(discount) AS mean_discount,
-               avg(CASE WHEN quantity >= {BULK} THEN 1.0 ELSE 0.0 END) AS bulk_share
+               avg(CASE WHEN quantity >= {BULK} THEN 1.0 ELSE 0.0 END)
+                   AS bulk_share
         FROM sales GROUP BY store
     """).df()
     return as_arrays(table)
@@ -114,17 +129,29 @@ def summary_with_duckdb(sales: pd.DataFrame) -> dict:
 def share_with_apply(sales: pd.DataFrame) -> np.ndarray:
     revenue = with_revenue(sales)
     per_store = revenue.groupby("store", observed=True, group_keys=False)
-    return per_store["revenue"].apply(lambda r: r / r.sum()).sort_index().to_numpy()
+    return (
+        per_store["revenue"]
+        .apply(lambda r: r / r.sum())
+        .sort_index()
+        .to_numpy()
+    )
 
 
 def share_with_transform(sales: pd.DataFrame) -> np.ndarray:
     revenue = with_revenue(sales)["revenue"]
     # transform("sum"): each group's sum, repeated on every row of the group.
-    return (revenue / revenue.groupby(sales["store"], observed=True).transform("sum")).to_numpy()
+    return (
+        revenue
+        / revenue.groupby(sales["store"], observed=True).transform("sum")
+    ).to_numpy()
 
 
 def share_with_polars(sales: pl.DataFrame) -> np.ndarray:
-    return sales.select(REVENUE / REVENUE.sum().over("store")).to_series().to_numpy()
+    return (
+        sales.select(REVENUE / REVENUE.sum().over("store"))
+        .to_series()
+        .to_numpy()
+    )
 
 
 def share_with_duckdb(sales: pd.DataFrame) -> np.ndarray:
@@ -151,16 +178,27 @@ def workload(rows: int = 1_000_000, file: str | None = None) -> Tables:
     file: a real Parquet or CSV file of sales instead
     """
     tables = Tables(load_transactions(rows, file))
-    print(f"{len(tables.pandas):,} sales, {tables.pandas['store'].nunique()} stores")
+    print(
+        f"{len(tables.pandas):,} sales, {tables.pandas['store'].nunique()} "
+        "stores"
+    )
     return tables
 
 
-SIZES = {"smoke": {"rows": 2_000}, "quick": {"rows": 200_000}, "full": {"rows": 1_000_000}}
+SIZES = {
+    "smoke": {"rows": 2_000},
+    "quick": {"rows": 200_000},
+    "full": {"rows": 1_000_000},
+}
 
 VARIANTS = {
     "summary per store": {
-        "groupby().apply(a Python function)": lambda t: summary_with_apply(t.pandas),
-        "groupby().agg(built-in reductions)": lambda t: summary_with_agg(t.pandas),
+        "groupby().apply(a Python function)": lambda t: summary_with_apply(
+            t.pandas
+        ),
+        "groupby().agg(built-in reductions)": lambda t: summary_with_agg(
+            t.pandas
+        ),
         "Polars group_by().agg": lambda t: summary_with_polars(t.polars),
         "DuckDB GROUP BY": lambda t: summary_with_duckdb(t.pandas),
     },
@@ -177,12 +215,13 @@ BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": VARIANTS,
-    "rel_tol": 1e-9,  # sums of a million floats, added in each engine's own order
+    # sums of a million floats, added in each engine's own order
+    "rel_tol": 1e-9,
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -5,15 +5,16 @@
 #     "dask[dataframe]>=2025.1",
 # ]
 # ///
-"""A file larger than the memory you can spare: the same sum read whole, in chunks, or streamed.
+"""A file larger than the memory you can spare: the same sum read whole, in
+chunks, or streamed.
 
 Revenue and number of sales per product category, from a CSV of sales (forty
-million rows at full size, over three gigabytes) and from the same data as Parquet. pandas reads the
-whole file, or only the columns it needs, or chunks of it; PyArrow datasets,
-Polars (streaming), DuckDB and Dask read it piece by piece. The table puts
-peak memory beside the time; the script prints the files' sizes first.
-Engines are imported inside each function, so that a variant's memory is
-its own engine's. ``--file`` takes a real CSV of sales instead.
+million rows at full size, over three gigabytes) and from the same data as
+Parquet. pandas reads the whole file, or only the columns it needs, or chunks of
+it; PyArrow datasets, Polars (streaming), DuckDB and Dask read it piece by
+piece. The table puts peak memory beside the time; the script prints the files'
+sizes first. Engines are imported inside each function, so that a variant's
+memory is its own engine's. ``--file`` takes a real CSV of sales instead.
 """
 
 import os
@@ -33,7 +34,8 @@ def totals_from(category, count, revenue) -> dict[str, tuple[int, float]]:
 
 
 def add_to(totals: dict, category, sales: int, revenue: float) -> None:
-    """Running totals for the readers that go piece by piece: category -> (sales, revenue)."""
+    """Running totals for the readers that go piece by piece: category ->
+    (sales, revenue)."""
     old_sales, old_revenue = totals.get(category, (0, 0.0))
     totals[category] = (old_sales + sales, old_revenue + revenue)
 
@@ -46,7 +48,9 @@ def sorted_totals(totals: dict) -> dict[str, tuple[int, float]]:
 def pandas_whole_file(path: str) -> dict:
     import pandas as pd
 
-    sales = pd.read_csv(path) if path.endswith(".csv") else pd.read_parquet(path)
+    sales = (
+        pd.read_csv(path) if path.endswith(".csv") else pd.read_parquet(path)
+    )
     return pandas_totals(sales)
 
 
@@ -61,11 +65,13 @@ def pandas_needed_columns(path: str) -> dict:
 
     if path.endswith(".csv"):
         return pandas_totals(pd.read_csv(path, usecols=COLUMNS))
-    return pandas_totals(pd.read_parquet(path, columns=COLUMNS))  # Parquet stores by column
+    # Parquet stores by column
+    return pandas_totals(pd.read_parquet(path, columns=COLUMNS))
 
 
 def pandas_chunks(path: str) -> dict:
-    """chunksize: an iterator of DataFrames; keep running totals, drop each chunk."""
+    """chunksize: an iterator of DataFrames; keep running totals, drop each
+    chunk."""
     import pandas as pd
 
     totals = {}
@@ -80,12 +86,15 @@ def pandas_chunks(path: str) -> dict:
 
 # --8<-- [start:pyarrow]
 def pyarrow_batches(path: str) -> dict:
-    """A dataset scanned in record batches; each batch summed, then the sums added."""
+    """A dataset scanned in record batches; each batch summed, then the sums
+    added."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    dataset = ds.dataset(path, format="csv" if path.endswith(".csv") else "parquet")
+    dataset = ds.dataset(
+        path, format="csv" if path.endswith(".csv") else "parquet"
+    )
     totals = {}
     for batch in dataset.to_batches(columns=COLUMNS):
         amount = pc.multiply(
@@ -93,9 +102,13 @@ def pyarrow_batches(path: str) -> dict:
             pc.subtract(1, batch["discount"]),
         )
         table = pa.table({"category": batch["category"], "amount": amount})
-        summed = table.group_by("category").aggregate([("amount", "count"), ("amount", "sum")])
+        summed = table.group_by("category").aggregate(
+            [("amount", "count"), ("amount", "sum")]
+        )
         columns = ("category", "amount_count", "amount_sum")
-        for category, sales, revenue in zip(*(summed[c].to_pylist() for c in columns), strict=True):
+        for category, sales, revenue in zip(
+            *(summed[c].to_pylist() for c in columns), strict=True
+        ):
             add_to(totals, category, sales, revenue)
     return sorted_totals(totals)
 
@@ -108,11 +121,14 @@ def polars_streaming(path: str) -> dict:
     import polars as pl
 
     scan = pl.scan_csv(path) if path.endswith(".csv") else pl.scan_parquet(path)
-    revenue = pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount"))
+    revenue = (
+        pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount"))
+    )
     table = (
         scan.group_by("category")
         .agg(pl.len().alias("sales"), revenue.sum().alias("revenue"))
-        .collect(engine="streaming")  # in batches, never the whole file in memory
+        # in batches, never the whole file in memory
+        .collect(engine="streaming")
     )
     return totals_from(table["category"], table["sales"], table["revenue"])
 
@@ -140,7 +156,11 @@ def dask_dataframe(path: str) -> dict:
     import dask.dataframe as dd
 
     sales = dd.read_csv(path, usecols=COLUMNS, blocksize="64MB")
-    sales = sales.assign(revenue=sales["quantity"] * sales["unit_price"] * (1 - sales["discount"]))
+    sales = sales.assign(
+        revenue=sales["quantity"]
+        * sales["unit_price"]
+        * (1 - sales["discount"])
+    )
     by = sales.groupby("category")["revenue"].agg(["count", "sum"]).compute()
     return totals_from(by.index, by["count"], by["sum"])
 
@@ -149,7 +169,8 @@ def dask_dataframe(path: str) -> dict:
 
 
 def sample_files(rows: int, seed: int = 7) -> tuple[str, str]:
-    """A CSV and a Parquet file of ``rows`` generated sales, written in batches and cached."""
+    """A CSV and a Parquet file of ``rows`` generated sales, written in batches
+    and cached."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -158,14 +179,21 @@ def sample_files(rows: int, seed: int = 7) -> tuple[str, str]:
     stem = CACHE / f"sales-seed{seed}-{rows}"
     csv, parquet = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
     if not (csv.exists() and parquet.exists()):
-        tmp = {p: p.with_suffix(f".{os.getpid()}{p.suffix}.tmp") for p in (csv, parquet)}
+        tmp = {
+            p: p.with_suffix(f".{os.getpid()}{p.suffix}.tmp")
+            for p in (csv, parquet)
+        }
         csv_writer = parquet_writer = None
         for batch, start in enumerate(range(0, rows, CHUNK_ROWS)):
-            frame = generate(min(CHUNK_ROWS, rows - start), seed=seed * 100_000 + batch)
+            frame = generate(
+                min(CHUNK_ROWS, rows - start), seed=seed * 100_000 + batch
+            )
             frame = frame.assign(id=frame["id"] + start)
             table = pa.Table.from_pandas(frame, preserve_index=False)
             csv_writer = csv_writer or pacsv.CSVWriter(tmp[csv], table.schema)
-            parquet_writer = parquet_writer or pq.ParquetWriter(tmp[parquet], table.schema)
+            parquet_writer = parquet_writer or pq.ParquetWriter(
+                tmp[parquet], table.schema
+            )
             csv_writer.write_table(table)
             parquet_writer.write_table(table)
         csv_writer.close()
@@ -193,16 +221,26 @@ def workload(rows: int = 40_000_000, file: str | None = None) -> Files:
 
 
 def file_sizes(size: dict) -> dict[str, int]:
-    """Bytes on disk of each file the variants read: peak memory is read against them."""
+    """Bytes on disk of each file the variants read: peak memory is read against
+    them."""
     files = workload(**size)
-    return {"CSV": os.path.getsize(files.csv), "Parquet": os.path.getsize(files.parquet)}
+    return {
+        "CSV": os.path.getsize(files.csv),
+        "Parquet": os.path.getsize(files.parquet),
+    }
 
 
-SIZES = {"smoke": {"rows": 20_000}, "quick": {"rows": 2_000_000}, "full": {"rows": 40_000_000}}
+SIZES = {
+    "smoke": {"rows": 20_000},
+    "quick": {"rows": 400_000},
+    "full": {"rows": 40_000_000},
+}
 VARIANTS = {
     "CSV": {
         "pandas, the whole file": lambda f: pandas_whole_file(f.csv),
-        "pandas, only the columns needed": lambda f: pandas_needed_columns(f.csv),
+        "pandas, only the columns needed": lambda f: pandas_needed_columns(
+            f.csv
+        ),
         "pandas, chunks (chunksize)": lambda f: pandas_chunks(f.csv),
         "PyArrow dataset, in batches": lambda f: pyarrow_batches(f.csv),
         "Polars scan_csv, streaming": lambda f: polars_streaming(f.csv),
@@ -211,7 +249,9 @@ VARIANTS = {
     },
     "Parquet": {
         "pandas, the whole file": lambda f: pandas_whole_file(f.parquet),
-        "pandas, only the columns needed": lambda f: pandas_needed_columns(f.parquet),
+        "pandas, only the columns needed": lambda f: pandas_needed_columns(
+            f.parquet
+        ),
         "PyArrow dataset, in batches": lambda f: pyarrow_batches(f.parquet),
         "Polars scan_parquet, streaming": lambda f: polars_streaming(f.parquet),
         "DuckDB on the file": lambda f: duckdb_on_the_file(f.parquet),
@@ -225,12 +265,13 @@ BENCHMARK = {
     "variants": VARIANTS,
     "table": {"memory": True},  # peak memory is the point of this page
     "input_bytes": file_sizes,
-    "rel_tol": 1e-9,  # sums of millions of amounts, added in each engine's order
+    # sums of millions of amounts, added in each engine's order
+    "rel_tol": 1e-9,
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -1,8 +1,15 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["numpy>=2.1", "pandas>=2.2", "pyarrow>=18", "polars>=1.20", "duckdb>=1.2"]
+# dependencies = [
+#     "numpy>=2.1",
+#     "pandas>=2.2",
+#     "pyarrow>=18",
+#     "polars>=1.20",
+#     "duckdb>=1.2",
+# ]
 # ///
-"""Polars and DuckDB already use every core: what a process pool around them does.
+"""Polars and DuckDB already use every core: what a process pool around them
+does.
 
 Twelve months of sales, one summary per month. Polars and DuckDB run each
 query on a thread per core, so a loop over the months already keeps every
@@ -26,7 +33,11 @@ from transactions import load_transactions
 
 def usable_cores() -> int:
     """Cores this process may run on (``examples/cpu/cores.py`` explains)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
 
 
 REVENUE = pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount"))
@@ -34,9 +45,16 @@ REVENUE = pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount"))
 
 # --8<-- [start:month]
 def summarise_month(path: str) -> dict:
-    """One month's revenue per category, with Polars (which uses every core it may)."""
-    table = pl.read_parquet(path).group_by("category").agg(REVENUE.sum().alias("revenue"))
-    return dict(zip(table["category"].cast(pl.String), table["revenue"], strict=True))
+    """One month's revenue per category, with Polars (which uses every core it
+    may)."""
+    table = (
+        pl.read_parquet(path)
+        .group_by("category")
+        .agg(REVENUE.sum().alias("revenue"))
+    )
+    return dict(
+        zip(table["category"].cast(pl.String), table["revenue"], strict=True)
+    )
 
 
 def one_month_after_another(paths: list[str]) -> list[dict]:
@@ -44,8 +62,9 @@ def one_month_after_another(paths: list[str]) -> list[dict]:
 
 
 def start_pool(workers: int):
-    # spawn: Polars' docs warn that fork can deadlock a process whose threads hold locks.
-    # (multiprocessing.Pool starts every worker at once, which the next fix relies on.)
+    # spawn: Polars' docs warn that fork can deadlock a process whose threads
+    # hold locks. (multiprocessing.Pool starts every worker at once, which the
+    # next fix relies on.)
     return get_context("spawn").Pool(workers)
 
 
@@ -78,15 +97,18 @@ def environment(**variables: str):
 
 
 def start_single_threaded_pool(workers: int):
-    # Polars reads it as it starts in each new worker: one thread per worker process.
+    # Polars reads it as it starts in each new worker: one thread per worker
+    # process.
     with environment(POLARS_MAX_THREADS="1"):
         return start_pool(workers)
 
 
 def one_lazy_query(paths: list[str]) -> list[dict]:
-    """All months in one query: Polars plans it and spreads the work over its threads."""
+    """All months in one query: Polars plans it and spreads the work over its
+    threads."""
     months = [
-        pl.scan_parquet(p).with_columns(pl.lit(n).alias("month")) for n, p in enumerate(paths)
+        pl.scan_parquet(p).with_columns(pl.lit(n).alias("month"))
+        for n, p in enumerate(paths)
     ]
     table = (
         pl.concat(months)
@@ -116,8 +138,9 @@ def one_duckdb_query(paths: list[str]) -> list[dict]:
 
 
 class Months:
-    """The monthly files, and process pools started on first use and kept until the end
-    (their start-up, which imports Polars in every worker, is not what this compares)."""
+    """The monthly files, and process pools started on first use and kept until
+    the end (their start-up, which imports Polars in every worker, is not what
+    this compares)."""
 
     def __init__(self, paths: list[str]):
         self.paths, self.pools = paths, {}
@@ -152,30 +175,46 @@ def workload(rows: int = 3_000_000, file: str | None = None):
             paths.append(os.path.join(folder, f"month-{month:02d}.parquet"))
             part.to_parquet(paths[-1], index=False)
         months = Months(paths)
-        default, single = months.threads(start_pool), months.threads(start_single_threaded_pool)
+        default, single = (
+            months.threads(start_pool),
+            months.threads(start_single_threaded_pool),
+        )
         print(f"{len(paths)} monthly files; {CORES} cores")
-        print(f"Polars threads here: {pl.thread_pool_size()}; in the pools' workers: "
-              f"{default} and {single}")  # fmt: skip
+        here = pl.thread_pool_size()
+        print(
+            f"Polars threads here: {here}; in the pools' workers: {default} "
+            f"and {single}"
+        )
         try:
             yield months
         finally:
             months.close()
 
 
-SIZES = {"smoke": {"rows": 6_000}, "quick": {"rows": 600_000}, "full": {"rows": 3_000_000}}
+SIZES = {
+    "smoke": {"rows": 6_000},
+    "quick": {"rows": 200_000},
+    "full": {"rows": 3_000_000},
+}
 CORES = usable_cores()
 RUNNING = {"workers": CORES, "cpu_time": False}  # pools started before the call
 VARIANTS = {
-    "Polars, one month after another": lambda m: one_month_after_another(m.paths),
+    "Polars, one month after another": lambda m: one_month_after_another(
+        m.paths
+    ),
     f"Polars in {CORES} processes, {CORES} threads each": {
         "run": lambda m: in_a_process_pool(m.paths, m.pool(start_pool)),
         **RUNNING,
     },
     f"Polars in {CORES} processes, one thread each": {
-        "run": lambda m: in_a_process_pool(m.paths, m.pool(start_single_threaded_pool)),
+        "run": lambda m: in_a_process_pool(
+            m.paths, m.pool(start_single_threaded_pool)
+        ),
         **RUNNING,
     },
-    "Polars, one lazy query over every month": lambda m: one_lazy_query(m.paths),
+    "Polars, one lazy query over every month": lambda m: one_lazy_query(
+        m.paths
+    ),
     "DuckDB, one query over every month": lambda m: one_duckdb_query(m.paths),
 }
 
@@ -185,12 +224,13 @@ BENCHMARK = {
     "sizes": SIZES,
     "variants": VARIANTS,
     "table": {"efficiency": True},
-    "rel_tol": 1e-9,  # sums added by a different number of threads, in another order
+    # sums added by a different number of threads, in another order
+    "rel_tol": 1e-9,
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

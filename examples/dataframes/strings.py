@@ -1,8 +1,15 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["numpy>=2.1", "pandas>=2.2", "pyarrow>=18", "polars>=1.20", "duckdb>=1.2"]
+# dependencies = [
+#     "numpy>=2.1",
+#     "pandas>=2.2",
+#     "pyarrow>=18",
+#     "polars>=1.20",
+#     "duckdb>=1.2",
+# ]
 # ///
-"""String columns: the same text work on Python objects, on PyArrow strings, in Polars and DuckDB.
+"""String columns: the same text work on Python objects, on PyArrow strings, in
+Polars and DuckDB.
 
 Product codes such as ``SKU-00713``: strip the prefix, keep the codes that
 contain a 7, and add up their numbers. pandas stores strings as Python
@@ -32,7 +39,8 @@ def with_python(codes: list[str]) -> tuple[int, int]:
 
 # --8<-- [start:pandas]
 def with_pandas(codes: pd.Series) -> tuple[int, int]:
-    """The same .str calls whatever the dtype: object, str (PyArrow) or string."""
+    """The same .str calls whatever the dtype: object, str (PyArrow) or
+    string."""
     numbers = codes.str.removeprefix("SKU-")
     with_seven = numbers[numbers.str.contains("7", regex=False)].astype("int64")
     return int(with_seven.sum()), len(with_seven)
@@ -44,7 +52,9 @@ def with_pandas(codes: pd.Series) -> tuple[int, int]:
 # --8<-- [start:polars]
 def with_polars(codes: pl.Series) -> tuple[int, int]:
     numbers = codes.str.strip_prefix("SKU-")
-    with_seven = numbers.filter(numbers.str.contains("7", literal=True)).cast(pl.Int64)
+    with_seven = numbers.filter(numbers.str.contains("7", literal=True)).cast(
+        pl.Int64
+    )
     return int(with_seven.sum()), len(with_seven)
 
 
@@ -72,7 +82,9 @@ class Codes:
         self.sales = sales[["product"]].astype({"product": "str"})
         self.python = codes.tolist()
         self.objects = codes.astype(object)
-        self.pyarrow = codes.astype(pd.StringDtype("pyarrow", na_value=float("nan")))
+        self.pyarrow = codes.astype(
+            pd.StringDtype("pyarrow", na_value=float("nan"))
+        )
         self.python_strings = codes.astype(pd.StringDtype("python"))
         self.polars = pl.Series("product", self.python)
 
@@ -88,12 +100,22 @@ def workload(rows: int = 2_000_000, file: str | None = None) -> Codes:
     return codes
 
 
-SIZES = {"smoke": {"rows": 2_000}, "quick": {"rows": 300_000}, "full": {"rows": 2_000_000}}
+SIZES = {
+    "smoke": {"rows": 2_000},
+    "quick": {"rows": 100_000},
+    "full": {"rows": 2_000_000},
+}
 VARIANTS = {
     "Python list comprehension": lambda c: with_python(c.python),
-    "pandas, object dtype (the default before 3.0)": lambda c: with_pandas(c.objects),
-    "pandas, str dtype on PyArrow (the default from 3.0)": lambda c: with_pandas(c.pyarrow),
-    "pandas, string dtype on Python objects": lambda c: with_pandas(c.python_strings),
+    "pandas, object dtype (the default before 3.0)": lambda c: with_pandas(
+        c.objects
+    ),
+    "pandas, str dtype on PyArrow (the default from 3.0)": lambda c: (
+        with_pandas(c.pyarrow)
+    ),
+    "pandas, string dtype on Python objects": lambda c: with_pandas(
+        c.python_strings
+    ),
     "Polars": lambda c: with_polars(c.polars),
     "DuckDB": lambda c: with_duckdb(c.sales),
 }
@@ -103,7 +125,7 @@ BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": VARIANTS}
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -24,9 +24,20 @@ import numpy as np
 import pandas as pd
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-VERSION = 1  # part of the cached file's name: change it when the generator changes
+VERSION = (
+    1  # part of the cached file's name: change it when the generator changes
+)
 COUNTRIES = ["DE", "FR", "NL", "ES", "IT", "PL"]
-CATEGORIES = ["books", "garden", "games", "kitchen", "music", "office", "sports", "toys"]
+CATEGORIES = [
+    "books",
+    "garden",
+    "games",
+    "kitchen",
+    "music",
+    "office",
+    "sports",
+    "toys",
+]
 COLUMNS = {
     "id": "int64",
     "time": "datetime64[us]",
@@ -42,33 +53,48 @@ COLUMNS = {
 
 def generate(rows: int, seed: int = 42) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    stores = rng.zipf(1.4, size=rows) % 300  # a few busy stores, many quiet ones
+    # a few busy stores, many quiet ones
+    stores = rng.zipf(1.4, size=rows) % 300
     products = rng.zipf(1.2, size=rows) % 5000
     seconds = rng.integers(0, 365 * 86400, size=rows)
     quantity = np.where(
-        rng.random(rows) < 0.85, rng.integers(1, 5, rows), rng.integers(5, 40, rows)
+        rng.random(rows) < 0.85,
+        rng.integers(1, 5, rows),
+        rng.integers(5, 40, rows),
     )
     return pd.DataFrame(
         {
             "id": np.arange(rows, dtype=np.int64),
-            "time": pd.Timestamp("2025-01-01") + pd.to_timedelta(seconds, unit="s"),
+            "time": pd.Timestamp("2025-01-01")
+            + pd.to_timedelta(seconds, unit="s"),
             "store": pd.Categorical([f"store-{s:03d}" for s in stores]),
-            "country": pd.Categorical(np.array(COUNTRIES)[stores % len(COUNTRIES)]),
-            "category": pd.Categorical(np.array(CATEGORIES)[products % len(CATEGORIES)]),
-            "product": pd.array([f"SKU-{p:05d}" for p in products], dtype="string"),
+            "country": pd.Categorical(
+                np.array(COUNTRIES)[stores % len(COUNTRIES)]
+            ),
+            "category": pd.Categorical(
+                np.array(CATEGORIES)[products % len(CATEGORIES)]
+            ),
+            "product": pd.array(
+                [f"SKU-{p:05d}" for p in products], dtype="string"
+            ),
             "quantity": quantity.astype(np.int64),
             "unit_price": np.round(rng.lognormal(2.5, 0.8, rows), 2),
-            "discount": np.round(np.where(rng.random(rows) < 0.3, rng.uniform(0, 0.3, rows), 0), 2),
+            "discount": np.round(
+                np.where(rng.random(rows) < 0.3, rng.uniform(0, 0.3, rows), 0),
+                2,
+            ),
         }
     ).astype(COLUMNS)
 
 
 def sample_transactions(rows: int, seed: int = 42) -> Path:
-    """The Parquet file of ``rows`` generated transactions, made on first use and cached."""
+    """The Parquet file of ``rows`` generated transactions, made on first use
+    and cached."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"transactions-v{VERSION}-seed{seed}-{rows}.parquet"
     if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another run may write it too
+        # another run may write it too
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         generate(rows, seed).to_parquet(tmp, index=False)
         tmp.replace(path)
     return path
@@ -77,7 +103,11 @@ def sample_transactions(rows: int, seed: int = 42) -> Path:
 def read_transactions(path: Path) -> pd.DataFrame:
     """A table with the columns of COLUMNS, from Parquet or CSV."""
     path = Path(path)
-    table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    table = (
+        pd.read_parquet(path)
+        if path.suffix == ".parquet"
+        else pd.read_csv(path)
+    )
     missing = set(COLUMNS) - set(table.columns)
     if missing:
         raise SystemExit(f"{path}: no column {', '.join(sorted(missing))}")

@@ -1,9 +1,11 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "numba>=0.61"]
-# # On a machine with an NVIDIA GPU (CUDA 12), also: "cupy-cuda12x>=13", "numba-cuda[cu12]>=0.11"
+# # On a machine with an NVIDIA GPU (CUDA 12), also:
+# # "cupy-cuda12x>=13", "numba-cuda[cu12]>=0.11"
 # ///
-"""When a GPU helps and when it does not: the same job in NumPy, CuPy and a Numba CUDA kernel.
+"""When a GPU helps and when it does not: the same job in NumPy, CuPy and a
+Numba CUDA kernel.
 
 The job: the Gaussian density of every value of an array, and their sum.
 CuPy runs NumPy-style code on the GPU; a Numba kernel says what one GPU
@@ -32,7 +34,8 @@ def values(count: int, seed: int = 3) -> np.ndarray:
 
 # --8<-- [start:array_module]
 def array_module(prefer_gpu: bool = True):
-    """CuPy where a GPU and CuPy are present, NumPy otherwise: the same code runs on both."""
+    """CuPy where a GPU and CuPy are present, NumPy otherwise: the same code
+    runs on both."""
     if prefer_gpu:
         try:
             import cupy
@@ -45,7 +48,8 @@ def array_module(prefer_gpu: bool = True):
 
 
 def density_sum(x, xp=np) -> float:
-    """Written once for NumPy and CuPy: ``xp`` is whichever module holds the array."""
+    """Written once for NumPy and CuPy: ``xp`` is whichever module holds the
+    array."""
     return float(xp.sum(xp.exp(-0.5 * x * x) * INV_SQRT_2PI))
 
 
@@ -58,7 +62,8 @@ def with_numpy(x: np.ndarray) -> float:
 
 # --8<-- [start:cupy]
 def cupy_with_copies(x: np.ndarray) -> float:
-    """From a NumPy array to a NumPy result: copy in, compute, copy the densities out."""
+    """From a NumPy array to a NumPy result: copy in, compute, copy the
+    densities out."""
     import cupy
 
     densities = cupy.exp(-0.5 * cupy.asarray(x) ** 2) * INV_SQRT_2PI
@@ -77,37 +82,52 @@ def cupy_on_device(x_gpu) -> float:
 
 
 # --8<-- [start:kernel]
-@cuda.jit  # compiled for the GPU on the first call; importing and defining need no GPU
-def density(x, out):
+def density_of(x, out):
     i = cuda.grid(1)  # this thread's index among all the threads launched
-    if i < x.size:  # more threads than values, to fill the last block: the extra ones wait
+    # the last block has more threads than values: those do nothing, and end
+    if i < x.size:
         out[i] = math.exp(-0.5 * x[i] * x[i]) * INV_SQRT_2PI
 
 
-def kernel_with_copies(x: np.ndarray) -> float:
+# Compiled for the GPU on the first call (hundreds of milliseconds), once per
+# process; importing and defining it need no GPU.
+density = cuda.jit(density_of)
+
+
+def kernel_with_copies(x: np.ndarray, kernel=density) -> float:
     threads = 256
     blocks = (x.size + threads - 1) // threads
     x_gpu = cuda.to_device(x)  # copy in
     out_gpu = cuda.device_array_like(x_gpu)
-    density[blocks, threads](x_gpu, out_gpu)
+    kernel[blocks, threads](x_gpu, out_gpu)
     return float(out_gpu.copy_to_host().sum())  # copy out, sum on the CPU
 
 
 # --8<-- [end:kernel]
 
 
+def kernel_first_call(x: np.ndarray) -> float:
+    """What the first call of a process pays: compiling the kernel, then running
+    it."""
+    # a new dispatcher compiles again
+    return kernel_with_copies(x, cuda.jit(density_of))
+
+
 def kernel_on_device(data) -> float:
     x_gpu, out_gpu = data
     threads = 256
     density[(x_gpu.size + threads - 1) // threads, threads](x_gpu, out_gpu)
-    cuda.synchronize()  # a kernel launch returns at once: wait for it, or time nothing
-    import cupy  # the sum on the GPU too, through CuPy's view of the same memory
+    # a kernel launch returns at once: wait for it, or time nothing
+    cuda.synchronize()
+    # the sum on the GPU too, through CuPy's view of the same memory
+    import cupy
 
     return float(cupy.asarray(out_gpu).sum())
 
 
 class OnDevice:
-    """The values as a NumPy array, and already copied to the GPU (untimed) when one is here."""
+    """The values as a NumPy array, and already copied to the GPU (untimed) when
+    one is here."""
 
     def __init__(self, count: int):
         self.host = values(count)
@@ -118,7 +138,10 @@ class OnDevice:
 
         if self.cupy is None:
             self.cupy = cupy.asarray(self.host)
-            self.numba = (cuda.to_device(self.host), cuda.device_array(self.host.size))
+            self.numba = (
+                cuda.to_device(self.host),
+                cuda.device_array(self.host.size),
+            )
         return self
 
 
@@ -133,8 +156,11 @@ class Sizes:
         return self.made[name]
 
 
-def workload(small: int = 10_000, medium: int = 1_000_000, large: int = 100_000_000) -> Sizes:
-    """Arrays of three sizes, made on first use (and copied to the GPU where there is one).
+def workload(
+    small: int = 10_000, medium: int = 1_000_000, large: int = 100_000_000
+) -> Sizes:
+    """Arrays of three sizes, made on first use (and copied to the GPU where
+    there is one).
 
     small: values in the small array
     medium: values in the medium array
@@ -142,13 +168,20 @@ def workload(small: int = 10_000, medium: int = 1_000_000, large: int = 100_000_
     """
     xp = array_module()
     simulated = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
-    kernel = "on the GPU" if xp is not np else "simulated" if simulated else "not run (no GPU)"
+    kernel = (
+        "on the GPU"
+        if xp is not np
+        else "simulated"
+        if simulated
+        else "not run (no GPU)"
+    )
     print(f"array module: {xp.__name__}; Numba kernel: {kernel}")
     return Sizes(small, medium, large)
 
 
 def show_simulated(sizes: Sizes) -> None:
-    """The Numba kernel on Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1), against NumPy."""
+    """The Numba kernel on Numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1),
+    against NumPy."""
     for name in sizes.data:
         x = sizes.of(name).host
         expected, got = with_numpy(x), kernel_with_copies(x)
@@ -179,6 +212,10 @@ def rows(size: str) -> dict:
             "run": lambda s: kernel_with_copies(s.of(size).host),
             "requires": GPU,
         },
+        "Numba kernel, first call (compiles, then runs)": {
+            "run": lambda s: kernel_first_call(s.of(size).host),
+            "requires": GPU,
+        },
     }
 
 
@@ -192,13 +229,15 @@ SIZES = {
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
-    "variants": {f"{size} array": rows(size) for size in ("small", "medium", "large")},
+    "variants": {
+        f"{size} array": rows(size) for size in ("small", "medium", "large")
+    },
     "rel_tol": 1e-9,  # the GPU adds the densities in another order
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"simulated": show_simulated})

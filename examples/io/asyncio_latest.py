@@ -1,8 +1,14 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["aiohttp>=3.10", "requests>=2.32", "tqdm>=4.66", "urllib3>=2.2"]
+# dependencies = [
+#     "aiohttp>=3.10",
+#     "requests>=2.32",
+#     "tqdm>=4.66",
+#     "urllib3>=2.2",
+# ]
 # ///
-"""Ask for the latest air-temperature reading 1,000 times, with a limit on requests in flight.
+"""Ask for the latest air-temperature reading 1,000 times, with a limit on
+requests in flight.
 
 A small document and many requests: the case where the cost of each waiting
 request matters. A coroutine waiting on a socket costs a few kilobytes; a
@@ -29,14 +35,18 @@ def count_readings(document: dict) -> int:
 
 
 # --8<-- [start:fetch_latest]
-async def fetch_latest_many(base_url: str, requests_count: int, concurrency: int) -> dict:
+async def fetch_latest_many(
+    base_url: str, requests_count: int, concurrency: int
+) -> dict:
     semaphore = asyncio.Semaphore(concurrency)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def fetch() -> int:
             async with semaphore:
-                return count_readings(await fetch_json(session, base_url + PATH))
+                return count_readings(
+                    await fetch_json(session, base_url + PATH)
+                )
 
         counts = await asyncio.gather(*(fetch() for _ in range(requests_count)))
     return {"responses": len(counts), "readings": sum(counts)}
@@ -59,7 +69,10 @@ def with_threads(job: tuple[str, int], max_workers: int) -> dict:
         response.raise_for_status()
         return count_readings(response.json())
 
-    with make_session(pool_size=max_workers) as session, ThreadPoolExecutor(max_workers) as pool:
+    with (
+        make_session(pool_size=max_workers) as session,
+        ThreadPoolExecutor(max_workers) as pool,
+    ):
         counts = list(pool.map(lambda _: fetch(session), range(requests_count)))
     return {"responses": len(counts), "readings": sum(counts)}
 
@@ -76,9 +89,10 @@ def workload(requests_count: int = 1000, latency: float = 0.05):
         yield base_url, requests_count
 
 
-SIZES = {  # presets for --size: how many requests, and the local server's latency
+# Presets for --size: how many requests, and the local server's latency.
+SIZES = {
     "smoke": {"requests_count": 50, "latency": 0.01},
-    "quick": {"requests_count": 1000, "latency": 0.02},
+    "quick": {"requests_count": 200, "latency": 0.02},
     "full": {"requests_count": 1000, "latency": 0.05},
 }
 
@@ -93,17 +107,23 @@ BENCHMARK = {
     "sizes": SIZES,
     "variants": {
         **{
-            f"asyncio, {n} in flight": {"run": partial(with_asyncio, concurrency=n), "workers": n}
+            f"asyncio, {n} in flight": {
+                "run": partial(with_asyncio, concurrency=n),
+                "workers": n,
+            }
             for n in (10, 50, 100, 200)
         },
-        "threads, 100 workers": {"run": partial(with_threads, max_workers=100), "workers": 100},
+        "threads, 100 workers": {
+            "run": partial(with_threads, max_workers=100),
+            "workers": 100,
+        },
     },
     "bound": latency_bound,
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -1,8 +1,14 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["aiohttp>=3.10", "requests>=2.32", "tqdm>=4.66", "urllib3>=2.2"]
+# dependencies = [
+#     "aiohttp>=3.10",
+#     "requests>=2.32",
+#     "tqdm>=4.66",
+#     "urllib3>=2.2",
+# ]
 # ///
-"""Fetch 100 days of air-temperature readings, one request per day, with and without threads.
+"""Fetch 100 days of air-temperature readings, one request per day, with and
+without threads.
 
 Each request spends almost all its time waiting for the server, so while one
 thread waits, others can send their requests: threads overlap the waiting.
@@ -53,13 +59,16 @@ def make_session(pool_size: int = 10) -> requests.Session:
     retry = Retry(
         total=6,
         backoff_factor=0.1,
-        # Threads that failed together would otherwise retry together, in lockstep,
-        # and hit the struggling server all at once again (urllib3 2.0+).
+        # Threads that failed together would otherwise retry together, in
+        # lockstep, and hit the struggling server all at once again (urllib3
+        # 2.0+).
         backoff_jitter=0.1,
         status_forcelist=[429, 500, 502, 503, 504],
         allowed_methods={"GET"},
     )
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=pool_size)
+    adapter = HTTPAdapter(
+        max_retries=retry, pool_connections=1, pool_maxsize=pool_size
+    )
     session = requests.Session()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -71,8 +80,11 @@ def make_session(pool_size: int = 10) -> requests.Session:
 
 # --8<-- [start:fetch_day]
 def summarise(date: str, document: dict) -> dict:
-    """Count a day's readings and find its mean, lowest and highest temperature."""
-    values = [r["value"] for item in document["items"] for r in item["readings"]]
+    """Count a day's readings and find its mean, lowest and highest
+    temperature."""
+    values = [
+        r["value"] for item in document["items"] for r in item["readings"]
+    ]
     return {
         "date": date,
         "readings": len(values),
@@ -116,8 +128,13 @@ def sequential_new_connection(job: Job) -> list[dict]:
 
 # --8<-- [start:thread_map]
 def default_max_workers() -> int:
-    """What ThreadPoolExecutor picks when max_workers is not given (Python 3.8+)."""
-    cpus = os.process_cpu_count() if hasattr(os, "process_cpu_count") else os.cpu_count()
+    """What ThreadPoolExecutor picks when max_workers is not given (Python
+    3.8+)."""
+    cpus = (
+        os.process_cpu_count()
+        if hasattr(os, "process_cpu_count")
+        else os.cpu_count()
+    )
     return min(32, (cpus or 1) + 4)
 
 
@@ -125,8 +142,13 @@ def with_thread_map(job: Job, max_workers: int | None = None) -> list[dict]:
     """``executor.map``: results come back in the order of the inputs."""
     workers = max_workers or default_max_workers()
     # One pool of connections, as large as the number of threads using it.
-    with make_session(pool_size=workers) as session, ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(partial(fetch_day, session, job.base_url), job.dates))
+    with (
+        make_session(pool_size=workers) as session,
+        ThreadPoolExecutor(workers) as pool,
+    ):
+        return list(
+            pool.map(partial(fetch_day, session, job.base_url), job.dates)
+        )
 
 
 # --8<-- [end:thread_map]
@@ -135,8 +157,14 @@ def with_thread_map(job: Job, max_workers: int | None = None) -> list[dict]:
 # --8<-- [start:as_completed]
 def with_as_completed(job: Job, max_workers: int = 32) -> list[dict]:
     """``submit`` + ``as_completed``: handle each day as soon as it arrives."""
-    with make_session(pool_size=max_workers) as session, ThreadPoolExecutor(max_workers) as pool:
-        futures = {pool.submit(fetch_day, session, job.base_url, d): d for d in job.dates}
+    with (
+        make_session(pool_size=max_workers) as session,
+        ThreadPoolExecutor(max_workers) as pool,
+    ):
+        futures = {
+            pool.submit(fetch_day, session, job.base_url, d): d
+            for d in job.dates
+        }
         summaries = []
         for future in tqdm(
             as_completed(futures),
@@ -146,7 +174,8 @@ def with_as_completed(job: Job, max_workers: int = 32) -> list[dict]:
             unit="day",
         ):
             summaries.append(future.result())
-    # as_completed yields in the order requests finish; sort to give the same answer.
+    # as_completed yields in the order requests finish; sort to give the same
+    # answer.
     return sorted(summaries, key=lambda s: s["date"])
 
 
@@ -173,7 +202,9 @@ def with_thread_names(job: Job, max_workers: int = 8) -> list[dict]:
 
 
 def first_days(count: int) -> list[str]:
-    return [(FIRST_DAY + dt.timedelta(days=n)).isoformat() for n in range(count)]
+    return [
+        (FIRST_DAY + dt.timedelta(days=n)).isoformat() for n in range(count)
+    ]
 
 
 @contextmanager
@@ -202,7 +233,10 @@ def workload(
         yield Job(url.rstrip("/"), dates, progress)
         return
     with running_server(
-        latency=latency, jitter=jitter, failure_rate=failure_rate, every_minutes=every_minutes
+        latency=latency,
+        jitter=jitter,
+        failure_rate=failure_rate,
+        every_minutes=every_minutes,
     ) as base_url:
         print(f"Fetching {len(dates)} days from {base_url}")
         yield Job(base_url, dates, progress)
@@ -215,13 +249,14 @@ def show_threads(job: Job) -> None:
 
 SIZES = {  # presets for --size: days to fetch and the local server's latency
     "smoke": {"days": 10, "latency": 0.01},
-    "quick": {"days": 60, "latency": 0.02},
+    "quick": {"days": 16, "latency": 0.02},
     "full": {"days": 100, "latency": 0.1},
 }
 
 
 def latency_bound(size: dict, workers: int) -> float:
-    """The least time a variant can spend waiting: days × latency ÷ requests in flight."""
+    """The least time a variant can spend waiting: days × latency ÷ requests in
+    flight."""
     return size["days"] * size["latency"] / workers
 
 
@@ -253,7 +288,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"threads": show_threads})

@@ -2,9 +2,10 @@
 # requires-python = ">=3.11"
 # dependencies = ["aiohttp>=3.10", "uvloop>=0.21; sys_platform != 'win32'"]
 # [tool.faster-python]
-# skip = "a server that runs until stopped: tests/test_weather_server.py starts it"
+# skip = "runs until stopped: tests/test_weather_server.py starts it"
 # ///
-"""A local stand-in for a public air-temperature API, so the I/O examples run offline.
+"""A local stand-in for a public air-temperature API, so the I/O examples run
+offline.
 
 It answers the same path and query as the real service,
 ``/v1/environment/air-temperature?date=YYYY-MM-DD`` for a whole day of readings
@@ -75,7 +76,8 @@ def station_metadata():
 
 
 def readings_at(moment: dt.datetime, rng: random.Random):
-    """One timestamped item: a temperature per station, warmest mid-afternoon."""
+    """One timestamped item: a temperature per station, warmest
+    mid-afternoon."""
     hour = moment.hour + moment.minute / 60
     daily = 27.5 - 3.5 * math.cos((hour - 3) / 24 * 2 * math.pi)
     return {
@@ -93,15 +95,22 @@ def day_document(date: dt.date, every_minutes: int) -> bytes:
     rng = random.Random(date.toordinal())
     start = dt.datetime.combine(date, dt.time(), TIMEZONE)
     items = [
-        readings_at(start + dt.timedelta(minutes=m), rng) for m in range(0, 24 * 60, every_minutes)
+        readings_at(start + dt.timedelta(minutes=m), rng)
+        for m in range(0, 24 * 60, every_minutes)
     ]
-    body = {"metadata": station_metadata(), "items": items, "api_info": {"status": "healthy"}}
+    body = {
+        "metadata": station_metadata(),
+        "items": items,
+        "api_info": {"status": "healthy"},
+    }
     return json.dumps(body).encode()
 
 
 def latest_document() -> bytes:
     """The latest reading: one item, stamped with the current minute."""
-    return minute_document(dt.datetime.now(TIMEZONE).replace(second=0, microsecond=0))
+    return minute_document(
+        dt.datetime.now(TIMEZONE).replace(second=0, microsecond=0)
+    )
 
 
 @lru_cache(maxsize=4)
@@ -116,25 +125,33 @@ def minute_document(now: dt.datetime) -> bytes:
     return json.dumps(body).encode()
 
 
-def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0):
+def make_app(
+    latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0
+):
     """The web application: one route, with simulated latency and failures."""
     rng = random.Random(seed)
     attempts = Counter()
 
     def fails(key: str) -> bool:
-        """Whether this request fails: decided by what is asked and how often it was asked.
+        """Whether this request fails: decided by what is asked and how often it
+        was asked.
 
         Not by arrival order: clients racing each other see the same failures on
         every run, so a test with failures gives the same answer every time.
         """
         attempts[key] += 1
-        return random.Random(f"{seed}/{key}/{attempts[key]}").random() < failure_rate
+        return (
+            random.Random(f"{seed}/{key}/{attempts[key]}").random()
+            < failure_rate
+        )
 
     # --8<-- [start:handler]
     async def air_temperature(request: web.Request) -> web.Response:
         await asyncio.sleep(max(0.0, latency + rng.uniform(-jitter, jitter)))
         if fails(request.query.get("date", "latest")):
-            return web.json_response({"message": "Service temporarily unavailable"}, status=503)
+            return web.json_response(
+                {"message": "Service temporarily unavailable"}, status=503
+            )
         date = request.query.get("date")
         if date is None:
             body = latest_document()
@@ -143,7 +160,12 @@ def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0)
                 day = dt.date.fromisoformat(date)
             except ValueError:
                 return web.json_response(
-                    {"code": 4, "message": f"Invalid date {date!r}: expected YYYY-MM-DD"},
+                    {
+                        "code": 4,
+                        "message": (
+                            f"Invalid date {date!r}: expected YYYY-MM-DD"
+                        ),
+                    },
                     status=400,
                 )
             body = day_document(day, every_minutes)
@@ -157,11 +179,13 @@ def make_app(latency=0.1, jitter=0.0, failure_rate=0.0, every_minutes=5, seed=0)
 
 
 async def serve(port=0, **options):
-    """Serve until cancelled; print the address first so a parent process can read it."""
+    """Serve until cancelled; print the address first so a parent process can
+    read it."""
     runner = web.AppRunner(make_app(**options), access_log=None)
     await runner.setup()
-    # Bind the socket ourselves so port 0 (any free port) tells us which port it got,
-    # and a large backlog so hundreds of clients connecting at once are not refused.
+    # Bind the socket ourselves so port 0 (any free port) tells us which port it
+    # got, and a large backlog so hundreds of clients connecting at once are not
+    # refused.
     sock = socket.create_server(("127.0.0.1", port), backlog=2048)
     await web.SockSite(runner, sock).start()
     print(f"Serving on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
@@ -186,7 +210,8 @@ def running_server(**options):
         line = process.stdout.readline()
         if not line.startswith("Serving on "):
             raise RuntimeError(
-                f"the local weather server did not start (exit code {process.wait()})"
+                "the local weather server did not start (exit code "
+                f"{process.wait()})"
             )
         yield line.removeprefix("Serving on ").strip()
     finally:
@@ -197,21 +222,34 @@ def running_server(**options):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8000, help="0 picks any free port")
-    parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
-    parser.add_argument("--jitter", type=float, default=0.0, help="± seconds around the latency")
     parser.add_argument(
-        "--failure-rate", type=float, default=0.0, help="share of requests answered 503"
+        "--port", type=int, default=8000, help="0 picks any free port"
     )
-    parser.add_argument("--every-minutes", type=int, default=5, help="minutes between readings")
-    parser.add_argument("--seed", type=int, default=0, help="seed for jitter and failures")
+    parser.add_argument(
+        "--latency", type=float, default=0.1, help="seconds per request"
+    )
+    parser.add_argument(
+        "--jitter", type=float, default=0.0, help="± seconds around the latency"
+    )
+    parser.add_argument(
+        "--failure-rate",
+        type=float,
+        default=0.0,
+        help="share of requests answered 503",
+    )
+    parser.add_argument(
+        "--every-minutes", type=int, default=5, help="minutes between readings"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for jitter and failures"
+    )
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
     options = vars(parse_args())
-    # uvloop, where installed (not on Windows), spends less of our cores on serving,
-    # so that what the client measures is its own cost.
+    # uvloop, where installed (not on Windows), spends less of our cores on
+    # serving, so that what the client measures is its own cost.
     try:
         import uvloop
     except ImportError:

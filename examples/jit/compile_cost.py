@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""What compiling costs: Numba's first call, later calls, and ``cache=True`` in a new process.
+"""What compiling costs: Numba's first call, later calls, and ``cache=True`` in
+a new process.
 
 Numba compiles a function the first time it is called with a new set of
 argument types, and the call waits for it. Later calls with the same types
@@ -35,7 +36,8 @@ def smooth(values: np.ndarray, passes: int) -> np.ndarray:
 
 
 smooth_compiled = njit(smooth)  # compiled on its first call in each process
-smooth_cached = njit(cache=True)(smooth)  # compiled once, then loaded from __pycache__
+# compiled once, then loaded from __pycache__
+smooth_cached = njit(cache=True)(smooth)
 
 
 # --8<-- [end:kernel]
@@ -43,7 +45,8 @@ smooth_cached = njit(cache=True)(smooth)  # compiled once, then loaded from __py
 
 # --8<-- [start:first_call]
 def first_call(work) -> np.ndarray:
-    """A fresh dispatcher each time: every call compiles, as a process's first call does."""
+    """A fresh dispatcher each time: every call compiles, as a process's first
+    call does."""
     return njit(smooth)(*work)
 
 
@@ -56,13 +59,24 @@ def later_call(work) -> np.ndarray:
 
 # --8<-- [start:new_process]
 def new_process(work, cached: bool) -> np.ndarray:
-    """Run this file in a new interpreter, which calls the kernel once and saves the result."""
+    """Run this file in a new interpreter, which calls the kernel once and saves
+    the result."""
     values, passes = work
     folder = Path(__file__).resolve().parent / ".cache"
     folder.mkdir(exist_ok=True)
-    data, result = folder / f"values-{os.getpid()}.npy", folder / f"result-{os.getpid()}.npy"
+    data, result = (
+        folder / f"values-{os.getpid()}.npy",
+        folder / f"result-{os.getpid()}.npy",
+    )
     np.save(data, values)
-    command = [sys.executable, __file__, "--once", str(data), str(passes), str(result)]
+    command = [
+        sys.executable,
+        __file__,
+        "--once",
+        str(data),
+        str(passes),
+        str(result),
+    ]
     subprocess.run([*command, str(cached)], check=True)
     try:
         return np.load(result)
@@ -75,7 +89,8 @@ def new_process(work, cached: bool) -> np.ndarray:
 
 
 def run_once(values: str, passes: str, out: str, cached: str) -> None:
-    """What ``new_process`` runs: load the values, call the kernel once, save the result."""
+    """What ``new_process`` runs: load the values, call the kernel once, save
+    the result."""
     kernel = smooth_cached if cached == "True" else smooth_compiled
     np.save(out, kernel(np.load(values), int(passes)))
 
@@ -115,7 +130,7 @@ BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": CASES}
 if __name__ == "__main__" and sys.argv[1:2] == ["--once"]:  # new_process()'s
     run_once(*sys.argv[2:])
 elif __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""Sum the distances between every pair of points: pure Python, NumPy, Numba and C.
+"""Sum the distances between every pair of points: pure Python, NumPy, Numba and
+C.
 
 A loop-heavy kernel of the kind pure Python is hopeless at: n points make
 n(n-1)/2 pairs, each a few arithmetic operations. Numba compiles the same
@@ -43,7 +44,8 @@ def python_loops(points: list[tuple[float, float, float]]) -> float:
 
 # --8<-- [start:numpy]
 def numpy_rows(points: np.ndarray) -> float:
-    """One vectorised step per point: its distances to all the points after it."""
+    """One vectorised step per point: its distances to all the points after
+    it."""
     total = 0.0
     for i in range(len(points) - 1):
         differences = points[i + 1 :] - points[i]
@@ -72,8 +74,9 @@ def numba_loops(points: np.ndarray) -> float:
 
 
 # --8<-- [start:fastmath]
-# The same function compiled again, allowed to reorder floating-point arithmetic.
-# Not cached: Numba's cache tells compilations apart by function and types, not options.
+# The same function compiled again, allowed to reorder floating-point
+# arithmetic. Not cached: Numba's cache tells compilations apart by function and
+# types, not options.
 numba_fastmath = njit(fastmath=True)(numba_loops.py_func)
 
 
@@ -96,7 +99,8 @@ def row_total(points: np.ndarray, i: int) -> float:
 @njit(cache=True, parallel=True)
 def numba_prange(points: np.ndarray) -> float:
     total = 0.0
-    # prange splits the rows between threads; Numba adds up their totals at the end.
+    # prange splits the rows between threads; Numba adds up their totals at the
+    # end.
     for i in prange(points.shape[0]):
         total += row_total(points, i)
     return total
@@ -124,7 +128,8 @@ def numba_prange_balanced(points: np.ndarray) -> float:
 
 # --8<-- [start:c]
 def find_compiler() -> str | None:
-    """$CC if set, else the compiler Python was built with, else cc: the first that exists."""
+    """$CC if set, else the compiler Python was built with, else cc: the first
+    that exists."""
     if os.environ.get("CC"):
         candidates = [os.environ["CC"]]
     else:
@@ -135,26 +140,44 @@ def find_compiler() -> str | None:
     return None
 
 
-def compile_c(flags: tuple[str, ...] = ("-O3", "-march=native")) -> ctypes.CDLL | None:
-    """Build distances.c into a shared library (cached by source and flags), or None."""
+def compile_c(
+    flags: tuple[str, ...] = ("-O3", "-march=native"),
+) -> ctypes.CDLL | None:
+    """Build distances.c into a shared library (cached by source and flags), or
+    None."""
     compiler = find_compiler()
     if compiler is None:
         return None
     source = HERE / "distances.c"
-    key = hashlib.sha256(source.read_bytes() + " ".join(flags).encode()).hexdigest()[:12]
+    key = hashlib.sha256(
+        source.read_bytes() + " ".join(flags).encode()
+    ).hexdigest()[:12]
     library = HERE / ".cache" / f"distances-{key}.so"
     if not library.exists():
         library.parent.mkdir(exist_ok=True)
-        # Build beside it, then rename: a run started meanwhile never loads half a file.
+        # Build beside it, then rename: a run started meanwhile never loads half
+        # a file.
         partial_build = library.with_suffix(f".{os.getpid()}.tmp")
         build = subprocess.run(
-            [compiler, *flags, "-shared", "-fPIC", str(source), "-o", str(partial_build), "-lm"],
+            [
+                compiler,
+                *flags,
+                "-shared",
+                "-fPIC",
+                str(source),
+                "-o",
+                str(partial_build),
+                "-lm",
+            ],
             capture_output=True,
             text=True,
             check=False,
         )
         if build.returncode != 0:
-            print(f"C: {compiler} could not build {source.name}:\n{build.stderr.strip()}")
+            print(
+                f"C: {compiler} could not build "
+                f"{source.name}:\n{build.stderr.strip()}"
+            )
             partial_build.unlink(missing_ok=True)
             return None
         os.replace(partial_build, library)
@@ -173,13 +196,19 @@ def c_loops(points: np.ndarray, c: ctypes.CDLL) -> float:
 
 
 def workload(n: int = 8000):
-    """n points in a unit cube, as a list of tuples (for Python) and as an array.
+    """n points in a unit cube, as a list of tuples (for Python) and as an
+    array.
 
     n: how many points
     """
     if C is None:
-        print("C: skipped, no C compiler found or it failed (set CC to use another)")
-    print(f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads")
+        print(
+            "C: skipped, no C compiler found or it failed (set CC to use "
+            "another)"
+        )
+    print(
+        f"{n} points, {n * (n - 1) // 2:,} pairs; Numba uses {THREADS} threads"
+    )
     array = np.random.default_rng(0).random((n, 3))
     return {"list": [tuple(p) for p in array.tolist()], "array": array}
 
@@ -188,17 +217,24 @@ C = compile_c() if os.name == "posix" else None
 THREADS = numba.get_num_threads()
 
 
-COMPILED = {  # compared with @njit: how far parallel threads, fastmath and C take it
+# Compared with @njit: how far parallel threads, fastmath and C take it.
+COMPILED = {
     "@njit": lambda w: numba_loops(w["array"]),
     "@njit(fastmath=True)": lambda w: numba_fastmath(w["array"]),
-    f"prange, {THREADS} threads, rows in order": lambda w: numba_prange(w["array"]),
+    f"prange, {THREADS} threads, rows in order": lambda w: numba_prange(
+        w["array"]
+    ),
     f"prange, {THREADS} threads, long and short rows paired": (
         lambda w: numba_prange_balanced(w["array"])
     ),
 }
 if C is not None:
     COMPILED["C, -O3 -march=native"] = lambda w: c_loops(w["array"], C)
-SIZES = {"smoke": {"n": 200}, "quick": {"n": 4000}, "full": {"n": 8000}}  # points
+SIZES = {
+    "smoke": {"n": 200},
+    "quick": {"n": 1500},
+    "full": {"n": 8000},
+}  # points
 
 
 BENCHMARK = {
@@ -217,10 +253,13 @@ BENCHMARK = {
                 "workers": THREADS,
             },
             f"prange, {THREADS} threads, long and short rows paired": {
-                "run": COMPILED[f"prange, {THREADS} threads, long and short rows paired"],
+                "run": COMPILED[
+                    f"prange, {THREADS} threads, long and short rows paired"
+                ],
                 "workers": THREADS,
             },
-            # Where no compiler works, the row says so ("not measured here") instead.
+            # Where no compiler works, the row says so ("not measured here")
+            # instead.
             "C, -O3 -march=native": {
                 "run": lambda w: c_loops(w["array"], C),
                 "requires": ["c-compiler"],
@@ -228,12 +267,14 @@ BENCHMARK = {
         },
     },
     "rel_tol": 1e-9,  # threads and fastmath add the terms in another order
-    "table": {"efficiency": True},  # speedup ÷ workers: the prange rows' efficiency
+    "table": {
+        "efficiency": True
+    },  # speedup ÷ workers: the prange rows' efficiency
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""Estimate pi by throwing random points at a square: pure Python, NumPy and Numba.
+"""Estimate pi by throwing random points at a square: pure Python, NumPy and
+Numba.
 
 A point (x, y) drawn uniformly from the unit square falls inside the quarter
 circle x² + y² ≤ 1 with probability pi/4, so four times the share of hits
@@ -110,15 +111,19 @@ BENCHMARK = {
         "pure Python": pi_python,
         "NumPy, batches of a million": pi_numpy,
         "Numba @njit": pi_numba,
-        f"Numba parallel, {THREADS} threads": {"run": pi_numba_parallel, "workers": THREADS},
+        f"Numba parallel, {THREADS} threads": {
+            "run": pi_numba_parallel,
+            "workers": THREADS,
+        },
     },
-    # Different random numbers: the estimates agree to the Monte Carlo error (~1e-3 / √(n/1e6)).
+    # Different random numbers: the estimates agree to the Monte Carlo error
+    # (~1e-3 / √(n/1e6)).
     "rel_tol": 5e-3,
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

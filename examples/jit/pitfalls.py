@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""Three Numba surprises: unsupported types, work the compiler removes, too many threads.
+"""Three Numba surprises: unsupported types, work the compiler removes, too many
+threads.
 
 1. Numba compiles numbers, NumPy arrays and a few containers of them; a list of
    dictionaries or of dates is rejected with a ``TypingError`` that names the
@@ -45,7 +46,10 @@ def mean_value(readings):
 
 
 def show_types() -> None:
-    readings = [{"station": "S24", "value": 28.1}, {"station": "S43", "value": 27.4}]
+    readings = [
+        {"station": "S24", "value": 28.1},
+        {"station": "S43", "value": 27.4},
+    ]
     try:
         mean_value(readings)
     except numba.core.errors.TypingError as error:
@@ -68,7 +72,8 @@ def show_types() -> None:
 def forgot_to_return(n: int) -> None:
     total = 0.0
     for i in range(n):
-        total += math.sqrt(i)  # never used: the compiler may drop the whole loop
+        # never used: the compiler may drop the whole loop
+        total += math.sqrt(i)
 
 
 @njit
@@ -86,7 +91,10 @@ def show_dead_code() -> None:
             start = time.perf_counter()
             result = function(n)
             elapsed = time.perf_counter() - start
-            print(f"{function.__name__:16} n={n:>11,}  {elapsed * 1000:9.3f} ms  result {result}")
+            print(
+                f"{function.__name__:16} n={n:>11,}  {elapsed * 1000:9.3f} ms  "
+                f"result {result}"
+            )
 
 
 # --8<-- [end:dead_code]
@@ -94,12 +102,14 @@ def show_dead_code() -> None:
 
 # --8<-- [start:oversubscription]
 def sum_all(work: "Work") -> float:
-    """One process: the prange kernel uses every core, one chunk after another."""
+    """One process: the prange kernel uses every core, one chunk after
+    another."""
     return sum(numba_prange_balanced(chunk) for chunk in work.chunks)
 
 
 def kernel_in_worker(chunk: np.ndarray) -> float:
-    """What the pools run: the kernel called by name, so each worker loads it from the cache.
+    """What the pools run: the kernel called by name, so each worker loads it
+    from the cache.
 
     Handed to ``pool.map`` itself, the compiled kernel would be pickled and
     rebuilt in each worker without its cache, and compiled there from scratch.
@@ -114,13 +124,17 @@ def in_pool(work: "Work", pool: ProcessPoolExecutor) -> float:
 
 @contextmanager
 def process_pools(workers: int):
-    """Two pools: Numba's default threads per process (one per core), and one thread each."""
+    """Two pools: Numba's default threads per process (one per core), and one
+    thread each."""
     # spawn: forking a process whose Numba threads have started is unsafe.
     context = multiprocessing.get_context("spawn")
     with (
         ProcessPoolExecutor(workers, mp_context=context) as default_threads,
         ProcessPoolExecutor(
-            workers, mp_context=context, initializer=numba.set_num_threads, initargs=(1,)
+            workers,
+            mp_context=context,
+            initializer=numba.set_num_threads,
+            initargs=(1,),
         ) as one_thread_each,
     ):
         yield default_threads, one_thread_each
@@ -138,7 +152,8 @@ class Work:
 
 @contextmanager
 def workload(chunks: int = 8, points: int = 8000):
-    """The chunks, and the pools started beforehand: their start-up is not what we time.
+    """The chunks, and the pools started beforehand: their start-up is not what
+    we time.
 
     chunks: how many chunks of points
     points: points in each chunk
@@ -153,7 +168,8 @@ CORES = numba.get_num_threads()
 
 WAYS = {  # where the prange kernel runs, and with how many threads
     f"one process, {CORES} Numba threads": sum_all,
-    # The pools outlive each timed call: their workers' CPU time cannot be counted per call.
+    # The pools outlive each timed call: their workers' CPU time cannot be
+    # counted per call.
     f"{CORES} processes × {CORES} Numba threads": {
         "run": lambda w: in_pool(w, w.default_threads),
         "cpu_time": False,
@@ -175,12 +191,17 @@ BENCHMARK = {
     "sizes": SIZES,
     "variants": WAYS,
     "rel_tol": 1e-9,
-    "transcripts": {"types": ["--show", "types"], "dead-code": ["--show", "dead-code"]},
+    "transcripts": {
+        "types": ["--show", "types"],
+        "dead-code": ["--show", "dead-code"],
+    },
 }
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
-    side_by_side.main(BENCHMARK, shows={"types": show_types, "dead-code": show_dead_code})
+    side_by_side.main(
+        BENCHMARK, shows={"types": show_types, "dead-code": show_dead_code}
+    )

@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
 # ///
-"""Make a NumPy ufunc from a scalar function with Numba's ``@vectorize``, and compare.
+"""Make a NumPy ufunc from a scalar function with Numba's ``@vectorize``, and
+compare.
 
 A NumPy expression such as ``np.exp(-x * x) * np.sin(y)`` runs each
 operation over the whole array in turn, writing a temporary array after
@@ -57,7 +58,9 @@ THREADS = numba.get_num_threads()
 WAYS = {
     "NumPy expression": lambda w: damped_numpy(*w),
     "@vectorize": lambda w: damped(*w),
-    f"@vectorize(target='parallel'), {THREADS} threads": lambda w: damped_parallel(*w),
+    f"@vectorize(target='parallel'), {THREADS} threads": lambda w: (
+        damped_parallel(*w)
+    ),
 }
 SIZES = {  # presets for --size: array length
     "smoke": {"length": 10_000},
@@ -70,7 +73,7 @@ BENCHMARK = {"workload": workload, "sizes": SIZES, "variants": WAYS}
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK)

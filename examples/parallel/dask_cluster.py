@@ -1,8 +1,13 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["dask[distributed]>=2025.1", "simplemma>=1.1", "vadersentiment>=3.3.2"]
+# dependencies = [
+#     "dask[distributed]>=2025.1",
+#     "simplemma>=1.1",
+#     "vadersentiment>=3.3.2",
+# ]
 # ///
-"""The tweets analysis on a Dask cluster of separate programs, reached by its address.
+"""The tweets analysis on a Dask cluster of separate programs, reached by its
+address.
 
 A scheduler and workers are started from the command line (``dask scheduler``,
 ``dask worker tcp://…``), each a program of its own, as they would be on
@@ -27,31 +32,47 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from running import usable_cores
-from tweets_analysis import by_company, in_chunks, load_tweets, report, summarise_task
+from tweets_analysis import (
+    by_company,
+    in_chunks,
+    load_tweets,
+    report,
+    summarise_task,
+)
 
 HERE = Path(__file__).resolve().parent
 CHUNK = 100  # tweets per task
 
 
 # --8<-- [start:start_programs]
-def start_programs(folder: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
-    """Start a scheduler and ``workers`` workers as programs; return the scheduler's address."""
-    scheduler_file = folder / "scheduler.json"  # the scheduler writes its address here
-    dask = [sys.executable, "-m", "dask"]  # the `dask` command, from this environment
+def start_programs(
+    folder: Path, workers: int
+) -> tuple[str, list[subprocess.Popen]]:
+    """Start a scheduler and ``workers`` workers as programs; return the
+    scheduler's address."""
+    # the scheduler writes its address here
+    scheduler_file = folder / "scheduler.json"
+    dask = [
+        sys.executable,
+        "-m",
+        "dask",
+    ]  # the `dask` command, from this environment
     programs = [
         subprocess.Popen(
-            [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(scheduler_file)],
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+             "--no-dashboard", "--scheduler-file", str(scheduler_file)],
             cwd=folder, start_new_session=True, stderr=subprocess.DEVNULL,
         )
     ]  # fmt: skip
     address = wait_for_address(scheduler_file, programs[0])
     for n in range(workers):
-        # A worker knows only the scheduler's address: on another machine, run the same line.
+        # A worker knows only the scheduler's address. For workers on other
+        # machines, start the scheduler with --host set to an address they can
+        # reach (0.0.0.0 for every interface), then run this line there.
         programs.append(
             subprocess.Popen(
-                [*dask, "worker", address, "--nthreads", "1", "--name", f"worker-{n}",
-                 "--no-dashboard"],
+                [*dask, "worker", address, "--nthreads", "1",
+                 "--name", f"worker-{n}", "--no-dashboard"],
                 cwd=folder, start_new_session=True, stderr=subprocess.DEVNULL,
             )
         )  # fmt: skip
@@ -61,12 +82,18 @@ def start_programs(folder: Path, workers: int) -> tuple[str, list[subprocess.Pop
 # --8<-- [end:start_programs]
 
 
-def wait_for_address(scheduler_file: Path, scheduler: subprocess.Popen, timeout=120) -> str:
+def wait_for_address(
+    scheduler_file: Path, scheduler: subprocess.Popen, timeout=120
+) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if scheduler.poll() is not None:
-            raise SystemExit(f"dask scheduler exited with code {scheduler.returncode}")
-        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError, KeyError):
+            raise SystemExit(
+                f"dask scheduler exited with code {scheduler.returncode}"
+            )
+        with contextlib.suppress(
+            FileNotFoundError, json.JSONDecodeError, KeyError
+        ):
             return json.loads(scheduler_file.read_text())["address"]
         time.sleep(0.1)
     raise SystemExit(f"dask scheduler wrote no address in {timeout} s")
@@ -85,7 +112,9 @@ def stop_programs(programs: list[subprocess.Popen]) -> None:
 
 
 @contextlib.contextmanager
-def cluster_of_programs(workers: int) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+def cluster_of_programs(
+    workers: int,
+) -> Iterator[tuple[str, list[subprocess.Popen]]]:
     with tempfile.TemporaryDirectory(prefix="dask-cluster-") as folder:
         address, programs = start_programs(Path(folder), workers)
         try:
@@ -96,16 +125,21 @@ def cluster_of_programs(workers: int) -> Iterator[tuple[str, list[subprocess.Pop
 
 # --8<-- [start:analyse]
 def analyse_on(address: str, tweets: dict, workers: int, kill=None) -> dict:
-    """Connect by address, send the code, run one task per chunk, gather the results."""
+    """Connect by address, send the code, run one task per chunk, gather the
+    results."""
     from dask.distributed import Client, as_completed
 
     with Client(address) as client:
         client.wait_for_workers(workers, timeout=120)
-        # The workers need the analysis's code: on other machines it is not there.
+        # The workers need the analysis's code: on other machines it is not
+        # there.
         for module in ("tweets_data.py", "tweets_analysis.py"):
             client.upload_file(str(HERE / module))
-        # pure=False: run them, even if the cluster still holds results of an earlier run.
-        futures = client.map(summarise_task, in_chunks(tweets, CHUNK), pure=False)
+        # pure=False: run them, even if the cluster still holds results of an
+        # earlier run.
+        futures = client.map(
+            summarise_task, in_chunks(tweets, CHUNK), pure=False
+        )
         for _ in as_completed(futures):
             if kill:  # the first result is in: now lose a worker
                 kill()
@@ -118,13 +152,21 @@ def analyse_on(address: str, tweets: dict, workers: int, kill=None) -> dict:
 
 def killing(program: subprocess.Popen):
     def kill() -> None:
-        os.killpg(program.pid, signal.SIGKILL)  # the worker and its nanny: a machine lost
-        print(f"killed worker program {program.pid} after the first result", flush=True)
+        # the worker and its nanny: a machine lost
+        os.killpg(program.pid, signal.SIGKILL)
+        print(
+            f"killed worker program {program.pid} after the first result",
+            flush=True,
+        )
 
     return kill
 
 
-SIZES = {"smoke": {"count": 400}, "quick": {"count": 6000}, "full": {"count": 20_000}}
+SIZES = {
+    "smoke": {"count": 400},
+    "quick": {"count": 2000},
+    "full": {"count": 20_000},
+}
 
 
 @dataclass
@@ -136,7 +178,9 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def workload(count: int = 20_000, csv: str | None = None, address: str | None = None):
+def workload(
+    count: int = 20_000, csv: str | None = None, address: str | None = None
+):
     """The tweets, and a cluster of programs started for the measurement.
 
     count: how many generated tweets
@@ -153,31 +197,48 @@ def workload(count: int = 20_000, csv: str | None = None, address: str | None = 
 
 
 def show_kill(cluster: Cluster) -> None:
-    """Kill a worker program as the first result arrives; every result still comes."""
+    """Kill a worker program as the first result arrives; every result still
+    comes."""
     if not cluster.programs:
-        raise SystemExit("--show kill kills a worker this script started: leave out --address")
-    expected = report([summarise_task(task) for task in by_company(cluster.tweets)])
+        raise SystemExit(
+            "--show kill kills a worker this script started: leave out "
+            "--address"
+        )
+    expected = report(
+        [summarise_task(task) for task in by_company(cluster.tweets)]
+    )
     start = time.perf_counter()
     results = analyse_on(
-        cluster.address, cluster.tweets, cluster.workers, killing(cluster.programs[1])
+        cluster.address,
+        cluster.tweets,
+        cluster.workers,
+        killing(cluster.programs[1]),
     )
     same = results == expected
     count = sum(r["tweets"] for r in results.values())
     seconds = time.perf_counter() - start
-    print(f"{count} tweets analysed, {seconds:.1f} s; same results as sequential: {same}")
+    print(
+        f"{count} tweets analysed, {seconds:.1f} s; same results as "
+        f"sequential: {same}"
+    )
     if not same:
-        raise SystemExit("the cluster's results differ from the sequential ones")
+        raise SystemExit(
+            "the cluster's results differ from the sequential ones"
+        )
 
 
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": {
-        "sequential": lambda c: report([summarise_task(task) for task in by_company(c.tweets)]),
+        "sequential": lambda c: report(
+            [summarise_task(task) for task in by_company(c.tweets)]
+        ),
         "a cluster of worker programs, by address": {
             "run": lambda c: analyse_on(c.address, c.tweets, c.workers),
             "workers": usable_cores(),
-            "cpu_time": False,  # the workers are programs of their own, not children of the call
+            # the workers are programs of their own, not children of the call
+            "cpu_time": False,
         },
     },
     "table": {"efficiency": True},
@@ -186,7 +247,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"kill": show_kill})

@@ -2,7 +2,8 @@
 # requires-python = ">=3.11"
 # dependencies = ["dask[distributed]>=2025.1"]
 # ///
-"""When work in a process pool goes wrong: what you see, and how to find the cause.
+"""When work in a process pool goes wrong: what you see, and how to find the
+cause.
 
 A task that raises, a worker the operating system kills, a function that
 cannot be pickled, a task that hangs: each shown as a reader meets it with
@@ -42,7 +43,9 @@ def parse_reading(line: str) -> float:
 
 
 # --8<-- [start:switch]
-def run_all(task, inputs: list, parallel: bool = True, workers: int = 2) -> list:
+def run_all(
+    task, inputs: list, parallel: bool = True, workers: int = 2
+) -> list:
     """The same work with or without a pool; parallel=False runs it here.
 
     Without a pool, an exception has its usual traceback, print() shows at
@@ -67,12 +70,15 @@ def parse_all_collecting_errors(lines: list[str], workers: int = 2) -> tuple:
     """
     results, errors = {}, {}
     with ProcessPoolExecutor(workers) as pool:
-        futures = {pool.submit(parse_reading, line): n for n, line in enumerate(lines)}
+        futures = {
+            pool.submit(parse_reading, line): n for n, line in enumerate(lines)
+        }
         for future in as_completed(futures):
             n = futures[future]
             try:
                 results[n] = future.result()
-            except Exception as error:  # an error in the task, raised again here
+            # an error in the task, raised again here
+            except Exception as error:
                 errors[n] = f"{type(error).__name__}: {error}"
     return results, errors
 
@@ -111,7 +117,9 @@ def find_the_killer(lines: list[str], workers: int = 2) -> list[int]:
     unfinished input alone, in a pool of its own; keep those that break it."""
     done, unfinished = {}, []
     with ProcessPoolExecutor(workers) as pool:
-        futures = {pool.submit(parse_or_crash, line): n for n, line in enumerate(lines)}
+        futures = {
+            pool.submit(parse_or_crash, line): n for n, line in enumerate(lines)
+        }
         for future, n in futures.items():
             try:
                 done[n] = future.result()
@@ -145,9 +153,12 @@ def parse_and_log(line: str) -> float:
 
 def parse_with_logging(lines: list[str], workers: int = 2) -> list[float]:
     """Workers log to a queue; one listener in the parent writes each record."""
-    queue = multiprocessing.Queue()  # handed to each worker as it starts (initargs)
+    # handed to each worker as it starts (initargs)
+    queue = multiprocessing.Queue()
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(processName)-26s %(name)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(processName)-26s %(name)s: %(message)s")
+    )
     listener = logging.handlers.QueueListener(queue, handler)
     listener.start()
     try:
@@ -164,7 +175,8 @@ def parse_with_logging(lines: list[str], workers: int = 2) -> list[float]:
 
 # --8<-- [start:hang]
 def parse_slowly(line: str) -> float:
-    """A line with 'hang' never finishes, like a deadlock or an endless retry."""
+    """A line with 'hang' never finishes, like a deadlock or an endless
+    retry."""
     # Print this worker's stack if it is still here in 1 s:
     faulthandler.dump_traceback_later(1.0, file=sys.stdout)
     try:
@@ -176,14 +188,19 @@ def parse_slowly(line: str) -> float:
 
 
 def parse_with_timeouts(lines: list[str], seconds: float = 2.0) -> dict:
-    """Give each task a deadline; a pool whose task overran is stopped by force."""
+    """Give each task a deadline; a pool whose task overran is stopped by
+    force."""
     outcomes = {}
     pool = ProcessPoolExecutor(2)
-    futures = {n: pool.submit(parse_slowly, line) for n, line in enumerate(lines)}
+    futures = {
+        n: pool.submit(parse_slowly, line) for n, line in enumerate(lines)
+    }
     deadline = time.monotonic() + seconds
     for n, future in futures.items():
         try:
-            outcomes[n] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            outcomes[n] = future.result(
+                timeout=max(0.0, deadline - time.monotonic())
+            )
         except TimeoutError:
             outcomes[n] = "timed out"
     if hasattr(pool, "kill_workers"):  # Python 3.14+
@@ -200,18 +217,23 @@ def parse_with_timeouts(lines: list[str], seconds: float = 2.0) -> dict:
 
 # --8<-- [start:dask]
 def debug_on_dask(lines: list[str]) -> None:
-    """A task fails on a Dask cluster: see why there, then run just that task here."""
+    """A task fails on a Dask cluster: see why there, then run just that task
+    here."""
     from dask.distributed import Client, LocalCluster
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
         Client(cluster) as client,
     ):
         futures = client.map(parse_reading, lines)
-        failed = next(f for f in futures if f.exception() is not None)  # waits for each
+        # waits for each
+        failed = next(f for f in futures if f.exception() is not None)
         print(f"on the cluster: {failed.status}, {failed.exception()!r}")
         # The failing task again, in this process, with the inputs it had: its
-        # traceback is local, and pdb (or %debug in a notebook) can step into it.
+        # traceback is local, and pdb (or %debug in a notebook) can step into
+        # it.
         client.recreate_error_locally(failed)
 
 
@@ -222,7 +244,10 @@ LINES = ["21.5 C", "19.0 C", "70.2 F", "18.25 C", "oops", "22.0 C"]
 
 
 def show_map_error() -> None:
-    print("pool.map raises the first error, with the worker's traceback as its cause:\n")
+    print(
+        "pool.map raises the first error, with the worker's traceback as its "
+        "cause:\n"
+    )
     try:
         run_all(parse_reading, LINES)
     except ValueError:
@@ -230,7 +255,10 @@ def show_map_error() -> None:
 
 
 def show_switch() -> None:
-    print("run_all(..., parallel=False): the same error, raised where it happens:\n")
+    print(
+        "run_all(..., parallel=False): the same error, raised where it "
+        "happens:\n"
+    )
     try:
         run_all(parse_reading, LINES, parallel=False)
     except ValueError:
@@ -261,7 +289,10 @@ def show_killed() -> None:
         print(f"BrokenProcessPool: {error}\n")
     killers = find_the_killer(lines)
     culprits = [lines[n] for n in killers]
-    print(f"Tried again one at a time: line(s) {killers} kill a worker: {culprits}")
+    print(
+        f"Tried again one at a time: line(s) {killers} kill a worker: "
+        f"{culprits}"
+    )
 
 
 def show_pickling() -> None:
@@ -282,7 +313,10 @@ def show_pickling() -> None:
         try:
             future.result()
         except Exception as error:
-            print(f"\nsubmit(lambda ...).result() raises {type(error).__name__}: {error}")
+            print(
+                f"\nsubmit(lambda ...).result() raises {type(error).__name__}: "
+                f"{error}"
+            )
 
 
 def show_logging() -> None:
@@ -329,15 +363,24 @@ def collected(lines: list[str]) -> list[float | None]:
     return [results.get(n) for n in range(len(lines))]
 
 
-SIZES = {"smoke": {"lines": 200}, "quick": {"lines": 3_000}, "full": {"lines": 10_000}}
+SIZES = {
+    "smoke": {"lines": 200},
+    "quick": {"lines": 3_000},
+    "full": {"lines": 10_000},
+}
 
 
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": {
-        "the switch off: no pool": partial(run_all, parse_tolerantly, parallel=False),
-        "pool.map, in chunks": {"run": partial(run_all, parse_tolerantly), "workers": 2},
+        "the switch off: no pool": partial(
+            run_all, parse_tolerantly, parallel=False
+        ),
+        "pool.map, in chunks": {
+            "run": partial(run_all, parse_tolerantly),
+            "workers": 2,
+        },
         "submit per line, errors collected": {"run": collected, "workers": 2},
     },
     "transcripts": {name: ["--show", name] for name in SHOW},
@@ -345,7 +388,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows=SHOW)

@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = ["--show", "resubmit"]
 # ///
-"""A worker dies in the middle of a run: what each engine does, and how to lose nothing.
+"""A worker dies in the middle of a run: what each engine does, and how to lose
+nothing.
 
 One task kills the process that runs it, once, as the operating system does
 when it runs out of memory or a C library crashes. ``--show NAME`` prints
@@ -37,7 +38,8 @@ DOOMED = 5  # the input whose first attempt kills its worker
 
 # --8<-- [start:task]
 def square_slowly(x: int, marker: str) -> int:
-    """x², after a moment; on input 5, the first attempt kills its own process."""
+    """x², after a moment; on input 5, the first attempt kills its own
+    process."""
     if x == DOOMED and not Path(marker).exists():
         Path(marker).touch()  # later attempts find it and succeed
         os.kill(os.getpid(), signal.SIGKILL)  # no exception, no cleanup: gone
@@ -63,19 +65,30 @@ def show_executor(marker: str) -> None:
             except BrokenProcessPool as error:
                 lost[futures[future]] = error
     # --8<-- [end:executor]
-    print(f"results: {len(done)} of {len(INPUTS)}; lost with the pool: {len(lost)} inputs")
+    print(
+        f"results: {len(done)} of {len(INPUTS)}; lost with the pool: "
+        f"{len(lost)} inputs"
+    )
     print(f"each lost one raised {describe(next(iter(lost.values())))}")
 
 
 def show_pool(marker: str) -> None:
     with multiprocessing.Pool(2) as pool:
-        waiting = pool.starmap_async(square_slowly, [(x, marker) for x in INPUTS], chunksize=1)
+        waiting = pool.starmap_async(
+            square_slowly, [(x, marker) for x in INPUTS], chunksize=1
+        )
         try:
             waiting.get(timeout=3)
         except multiprocessing.TimeoutError:
             alive = len(multiprocessing.active_children())
-            print(f"no result and no error after 3 s; the pool has {alive} live workers again")
-            print("the lost task is never run again: without a timeout, get() waits forever")
+            print(
+                f"no result and no error after 3 s; the pool has {alive} live "
+                "workers again"
+            )
+            print(
+                "the lost task is never run again: without a timeout, get() "
+                "waits forever"
+            )
 
 
 def show_joblib(marker: str) -> None:
@@ -88,14 +101,18 @@ def show_joblib(marker: str) -> None:
 
 
 # --8<-- [start:resubmit]
-def resubmit_until_done(task, inputs: list, marker: str, attempts: int = 3) -> dict:
-    """Run every input; those lost with a broken pool run again on a fresh one."""
+def resubmit_until_done(
+    task, inputs: list, marker: str, attempts: int = 3
+) -> dict:
+    """Run every input; those lost with a broken pool run again on a fresh
+    one."""
     results, pending = {}, list(inputs)
     for _ in range(attempts):
         with ProcessPoolExecutor(2) as pool:
             futures = {pool.submit(task, x, marker): x for x in pending}
             for future in as_completed(futures):
-                # Lost with the pool, not failed by the task: it runs again below.
+                # Lost with the pool, not failed by the task: it runs again
+                # below.
                 with contextlib.suppress(BrokenProcessPool):
                     results[futures[future]] = future.result()
         pending = [x for x in inputs if x not in results]
@@ -128,15 +145,26 @@ def with_dask(inputs: list, marker: str, client) -> dict:
 def with_executor(inputs: list, marker: str) -> dict:
     with ProcessPoolExecutor(2) as pool:
         return dict(
-            zip(inputs, pool.map(square_slowly, inputs, [marker] * len(inputs)), strict=True)
+            zip(
+                inputs,
+                pool.map(square_slowly, inputs, [marker] * len(inputs)),
+                strict=True,
+            )
         )
 
 
 def show_dask(marker: str) -> None:
-    # What the scheduler and the nannies say, here on stdout (they log to stderr).
+    # What the scheduler and the nannies say, here on stdout (they log to
+    # stderr).
     said = logging.StreamHandler(sys.stdout)
-    said.setFormatter(logging.Formatter("  %(name)s %(levelname)s: %(message)s"))
-    said.addFilter(lambda r: r.levelno >= logging.WARNING or "killed by signal" in r.getMessage())
+    said.setFormatter(
+        logging.Formatter("  %(name)s %(levelname)s: %(message)s")
+    )
+    said.addFilter(
+        lambda r: (
+            r.levelno >= logging.WARNING or "killed by signal" in r.getMessage()
+        )
+    )
     for name in ("distributed.scheduler", "distributed.nanny"):
         logging.getLogger(name).addHandler(said)
     cluster, client = start_dask(2)
@@ -149,7 +177,8 @@ def show_dask(marker: str) -> None:
 
 
 class Runs:
-    """The inputs, a folder for markers, and a Dask cluster kept running (``Running``)."""
+    """The inputs, a folder for markers, and a Dask cluster kept running
+    (``Running``)."""
 
     def __init__(self, count: int):
         self.inputs = list(range(count))
@@ -157,7 +186,8 @@ class Runs:
         self.running = Running(None, 2)
 
     def marker(self, kill: bool) -> str:
-        """A marker path: absent, so the doomed input kills its worker once; or present."""
+        """A marker path: absent, so the doomed input kills its worker once; or
+        present."""
         path = Path(self.folder.name) / f"marker-{uuid.uuid4().hex}"
         if not kill:
             path.touch()
@@ -189,7 +219,8 @@ ENGINES = {
 
 
 def meeting_a_killed_worker(*engines: str) -> None:
-    """What each engine does when a worker dies (input 5 kills its worker, once)."""
+    """What each engine does when a worker dies (input 5 kills its worker,
+    once)."""
     for name in engines or ENGINES:
         with tempfile.TemporaryDirectory() as folder:  # a fresh marker for each
             print(f"{name}:", flush=True)
@@ -198,7 +229,7 @@ def meeting_a_killed_worker(*engines: str) -> None:
 
 SHOWS = {"all": meeting_a_killed_worker}
 SHOWS.update({name: partial(meeting_a_killed_worker, name) for name in ENGINES})
-SIZES = {"smoke": {"count": 12}, "quick": {"count": 48}, "full": {"count": 96}}
+SIZES = {"smoke": {"count": 12}, "quick": {"count": 24}, "full": {"count": 96}}
 
 
 BENCHMARK = {
@@ -206,18 +237,26 @@ BENCHMARK = {
     "sizes": SIZES,
     "variants": {
         "ProcessPoolExecutor": {
-            "no worker killed": lambda r: with_executor(r.inputs, r.marker(kill=False)),
-            "a worker killed, lost inputs run again": lambda r: resubmit_until_done(
-                square_slowly, r.inputs, r.marker(kill=True)
+            "no worker killed": lambda r: with_executor(
+                r.inputs, r.marker(kill=False)
+            ),
+            "a worker killed, lost inputs run again": lambda r: (
+                resubmit_until_done(
+                    square_slowly, r.inputs, r.marker(kill=True)
+                )
             ),
         },
         "Dask LocalCluster": {
             "no worker killed": {
-                "run": lambda r: with_dask(r.inputs, r.marker(False), r.running.client(start_dask)),
+                "run": lambda r: with_dask(
+                    r.inputs, r.marker(False), r.running.client(start_dask)
+                ),
                 "cpu_time": False,
             },
             "a worker killed, lost tasks rescheduled": {
-                "run": lambda r: with_dask(r.inputs, r.marker(True), r.running.client(start_dask)),
+                "run": lambda r: with_dask(
+                    r.inputs, r.marker(True), r.running.client(start_dask)
+                ),
                 "cpu_time": False,
             },
         },
@@ -227,7 +266,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows=SHOWS)

@@ -4,15 +4,16 @@
 # [tool.faster-python]
 # skip = "starts and stops a Dask and an IPyParallel cluster, as tweets.py does"
 # ///
-"""Start a Dask cluster or IPyParallel engines on this machine, keep them running, stop them.
+"""Start a Dask cluster or IPyParallel engines on this machine, keep them
+running, stop them.
 
 The parallel examples share these: ``start_dask`` and ``start_ipyparallel``
 start a cluster and return it with a client connected to it (``start_processes``
-and ``start_pool`` do the same for the standard library's pools); ``stop``
-stops any of them. ``Running`` starts each cluster on first use and keeps it until the
-end, so that the harness times the work on a cluster that is already up,
-while ``started_for_each_call`` times what a short script pays to start one.
-``python running.py`` starts both, prints their workers, and stops them.
+and ``start_pool`` do the same for the standard library's pools); ``stop`` stops
+any of them. ``Running`` starts each cluster on first use and keeps it until the
+end, so that the harness times the work on a cluster that is already up, while
+``started_for_each_call`` times what a short script pays to start one. ``python
+running.py`` starts both, prints their workers, and stops them.
 """
 
 import contextlib
@@ -26,15 +27,22 @@ from pathlib import Path
 
 def usable_cores() -> int:
     """Cores this process may run on (``examples/cpu/cores.py`` explains)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
 
 
 # --8<-- [start:dask]
 def start_dask(workers: int):
     from dask.distributed import Client, LocalCluster
 
-    # One single-threaded worker process per core: pure-Python work holds the GIL.
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+    # One single-threaded worker process per core: pure-Python work holds the
+    # GIL.
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, dashboard_address=None
+    )
     return cluster, Client(cluster)
 
 
@@ -46,10 +54,14 @@ def start_ipyparallel(workers: int):
     import ipyparallel as ipp
 
     before = set(children())
-    cluster = ipp.Cluster(n=workers, log_level=40)  # a controller, and `workers` engines
+    # a controller, and `workers` engines
+    cluster = ipp.Cluster(n=workers, log_level=40)
     client = cluster.start_and_connect_sync()
-    started[cluster] = [p for p in children() if p not in before]  # for stop() to wait on
-    # Engines import the examples' modules by name, as an engine on another machine would.
+    started[cluster] = [
+        p for p in children() if p not in before
+    ]  # for stop() to wait on
+    # Engines import the examples' modules by name, as an engine on another
+    # machine would.
     path = str(Path(__file__).parent)
     client[:].execute(f"import sys; sys.path.insert(0, {path!r})", block=True)
     return cluster, client
@@ -59,7 +71,8 @@ def start_ipyparallel(workers: int):
 
 
 def start_processes(workers: int):
-    """A ProcessPoolExecutor, started once (its workers start as the first tasks arrive)."""
+    """A ProcessPoolExecutor, started once (its workers start as the first tasks
+    arrive)."""
     pool = ProcessPoolExecutor(workers)
     return pool, pool
 
@@ -79,8 +92,9 @@ def stop(cluster, client) -> None:
         ours = started.pop(cluster, [])
         client.close()
         cluster.stop_cluster_sync()
-        # Each engine has a nanny process that exits in its own time: wait for them all
-        # (one that has exited but is not reaped yet, a zombie, counts as gone).
+        # Each engine has a nanny process that exits in its own time: wait for
+        # them all (one that has exited but is not reaped yet, a zombie, counts
+        # as gone).
         deadline = time.monotonic() + 60
         while any(running(p) for p in ours) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -96,7 +110,8 @@ def running(process) -> bool:
         return False
 
 
-# The processes each IPyParallel cluster started: its controller, engines and nannies.
+# The processes each IPyParallel cluster started: its controller, engines and
+# nannies.
 started: dict = {}
 
 
@@ -107,7 +122,8 @@ def children() -> list:
 
 
 def started_for_each_call(start, run, workers: int):
-    """``run(data, client)`` on a cluster started for the call and stopped after it."""
+    """``run(data, client)`` on a cluster started for the call and stopped after
+    it."""
 
     def started(data):
         cluster, client = start(workers)
@@ -159,7 +175,9 @@ if __name__ == "__main__":
         cluster, client = start(usable_cores())
         try:
             names = (
-                client.ids if hasattr(client, "ids") else list(client.scheduler_info()["workers"])
+                client.ids
+                if hasattr(client, "ids")
+                else list(client.scheduler_info()["workers"])
             )
             print(f"{start.__name__}: {len(names)} workers: {names}")
         finally:

@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # start-methods = []
 # ///
-"""One large NumPy array, eight tasks that each read all of it: ways to get it to the workers.
+"""One large NumPy array, eight tasks that each read all of it: ways to get it
+to the workers.
 
 Each task summarises the values above its own threshold: how many, and their
 mean (a parameter sweep over the same data). An earlier step saved the array
@@ -36,14 +37,16 @@ THRESHOLDS = np.linspace(-2.0, 2.0, TASKS).tolist()
 
 # --8<-- [start:task]
 def above(data: np.ndarray, threshold: float) -> tuple[int, float]:
-    """How many values exceed the threshold, and their mean: one pass over all the data."""
+    """How many values exceed the threshold, and their mean: one pass over all
+    the data."""
     mask = data > threshold  # the one temporary: a byte per value
     count = int(np.count_nonzero(mask))
     return count, float(np.sum(data, where=mask)) / count
 
 
 def load(path: str) -> np.ndarray:
-    """The array an earlier step saved: raw float64 values (``array.tofile(path)``)."""
+    """The array an earlier step saved: raw float64 values
+    (``array.tofile(path)``)."""
     return np.fromfile(path, dtype=np.float64)
 
 
@@ -84,8 +87,11 @@ def above_kept(threshold: float) -> tuple[int, float]:
 
 
 def loaded_once_per_worker(path: str, workers: int) -> list[tuple[int, float]]:
-    """Each worker reads the file as it starts: nothing pickled, but a copy per worker."""
-    with ProcessPoolExecutor(workers, initializer=load_and_keep, initargs=(path,)) as pool:
+    """Each worker reads the file as it starts: nothing pickled, but a copy per
+    worker."""
+    with ProcessPoolExecutor(
+        workers, initializer=load_and_keep, initargs=(path,)
+    ) as pool:
         return list(pool.map(above_kept, THRESHOLDS))
 
 
@@ -94,9 +100,11 @@ def loaded_once_per_worker(path: str, workers: int) -> list[tuple[int, float]]:
 
 # --8<-- [start:fork]
 def inherited_through_fork(path: str, workers: int) -> list[tuple[int, float]]:
-    """Load into a global, then fork: workers share the parent's pages until they write."""
+    """Load into a global, then fork: workers share the parent's pages until
+    they write."""
     keep(load(path))
-    fork = multiprocessing.get_context("fork")  # not on Windows; unsafe with threads
+    # not on Windows; unsafe with threads
+    fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=fork) as pool:
         return list(pool.map(above_kept, THRESHOLDS))
 
@@ -109,9 +117,11 @@ _block: shared_memory.SharedMemory | None = None
 
 
 def attach(name: str, count: int) -> None:
-    """Each worker maps the block by its name and views it as an array: no copy."""
+    """Each worker maps the block by its name and views it as an array: no
+    copy."""
     global _block
-    _block = shared_memory.SharedMemory(name=name)  # kept, or the view would lose its memory
+    # kept, or the view would lose its memory
+    _block = shared_memory.SharedMemory(name=name)
     keep(np.ndarray(count, np.float64, buffer=_block.buf))
 
 
@@ -120,14 +130,16 @@ def in_shared_memory(path: str, workers: int) -> list[tuple[int, float]]:
     block = shared_memory.SharedMemory(create=True, size=nbytes)
     try:
         with open(path, "rb") as file:
-            file.readinto(block.buf)  # read straight into the block: no copy in between
+            # read straight into the block: no copy in between
+            file.readinto(block.buf)
         with ProcessPoolExecutor(
             workers, initializer=attach, initargs=(block.name, nbytes // 8)
         ) as pool:
             return list(pool.map(above_kept, THRESHOLDS))
     finally:
         block.close()
-        block.unlink()  # the creator frees it; otherwise it outlives every process
+        # the creator frees it; otherwise it outlives every process
+        block.unlink()
 
 
 # --8<-- [end:shared_memory]
@@ -135,12 +147,16 @@ def in_shared_memory(path: str, workers: int) -> list[tuple[int, float]]:
 
 # --8<-- [start:memmap]
 def open_mapped(path: str) -> None:
-    keep(np.memmap(path, dtype=np.float64, mode="r"))  # pages read as they are touched
+    # pages read as they are touched
+    keep(np.memmap(path, dtype=np.float64, mode="r"))
 
 
 def memory_mapped_file(path: str, workers: int) -> list[tuple[int, float]]:
-    """Each worker maps the file; the operating system keeps one copy of its pages."""
-    with ProcessPoolExecutor(workers, initializer=open_mapped, initargs=(path,)) as pool:
+    """Each worker maps the file; the operating system keeps one copy of its
+    pages."""
+    with ProcessPoolExecutor(
+        workers, initializer=open_mapped, initargs=(path,)
+    ) as pool:
         return list(pool.map(above_kept, THRESHOLDS))
 
 
@@ -149,7 +165,8 @@ def memory_mapped_file(path: str, workers: int) -> list[tuple[int, float]]:
 
 # --8<-- [start:joblib]
 def joblib_memmapping(path: str, workers: int) -> list[tuple[int, float]]:
-    """joblib dumps arrays over 1 MB (max_nbytes) to a file once and memory-maps it."""
+    """joblib dumps arrays over 1 MB (max_nbytes) to a file once and memory-maps
+    it."""
     from joblib import Parallel, delayed
 
     data = load(path)
@@ -165,12 +182,16 @@ def make_array(megabytes: int, seed: int = 7) -> np.ndarray:
 
 @contextmanager
 def workload(megabytes: int = 200):
-    """The path of a file holding the array, as an earlier step would leave it; removed after.
+    """The path of a file holding the array, as an earlier step would leave it;
+    removed after.
 
     megabytes: the size of the array
     """
     method = multiprocessing.get_start_method()
-    print(f"{megabytes} MB array, {TASKS} tasks, {CORES} workers (start method: {method})")
+    print(
+        f"{megabytes} MB array, {TASKS} tasks, {CORES} workers (start method: "
+        f"{method})"
+    )
     with tempfile.TemporaryDirectory(prefix="sharing-") as folder:
         path = str(Path(folder) / "data.f8")
         make_array(megabytes).tofile(path)
@@ -210,23 +231,28 @@ with ProcessPoolExecutor(2, mp_context=spawn) as pool:
 # --8<-- [end:notebook_cell]
 # --8<-- [start:notebook_fixes]
 SQUARE_FROM_A_MODULE = """
-from squares import square  # squares.py, beside the notebook: def square(x): return x * x
+# squares.py, beside the notebook: def square(x): return x * x
+from squares import square
 with ProcessPoolExecutor(2, mp_context=spawn) as pool:
     print(list(pool.map(square, range(4))))
 """
 SQUARE_WITH_JOBLIB = """
-from joblib import Parallel, delayed  # loky sends a notebook's function by value
+# loky sends a notebook's function by value
+from joblib import Parallel, delayed
 print(Parallel(n_jobs=2)(delayed(square)(x) for x in range(4)))
 """
 # --8<-- [end:notebook_fixes]
 
 
 def in_a_notebook(cells: list[str], folder: str) -> list[str]:
-    """Run cells in a real Jupyter kernel started in ``folder``; what each cell shows."""
+    """Run cells in a real Jupyter kernel started in ``folder``; what each cell
+    shows."""
     from jupyter_client.manager import start_new_kernel
 
     # The kernel's own log (a warning about TCP) is not what the notebook shows.
-    manager, client = start_new_kernel(kernel_name="python3", cwd=folder, stderr=subprocess.DEVNULL)
+    manager, client = start_new_kernel(
+        kernel_name="python3", cwd=folder, stderr=subprocess.DEVNULL
+    )
     shown = []
     try:
         for cell in cells:
@@ -237,9 +263,13 @@ def in_a_notebook(cells: list[str], folder: str) -> list[str]:
                     continue
                 kind, content = message["msg_type"], message["content"]
                 if kind == "stream":
-                    outputs.append(f"[{content['name']}] {content['text'].rstrip()}")
+                    outputs.append(
+                        f"[{content['name']}] {content['text'].rstrip()}"
+                    )
                 elif kind == "error":
-                    outputs.append(f"[error] {content['ename']}: {content['evalue']}")
+                    outputs.append(
+                        f"[error] {content['ename']}: {content['evalue']}"
+                    )
                 elif kind == "status" and content["execution_state"] == "idle":
                     break
             shown.append("\n".join(outputs))
@@ -250,27 +280,47 @@ def in_a_notebook(cells: list[str], folder: str) -> list[str]:
 
 
 def show_notebook() -> None:
-    """A notebook cell's function in a spawned worker, and the two ways that fix it."""
+    """A notebook cell's function in a spawned worker, and the two ways that fix
+    it."""
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "squares.py").write_text("def square(x):\n    return x * x\n")
+        Path(folder, "squares.py").write_text(
+            "def square(x):\n    return x * x\n"
+        )
         cells = {
             "A function defined in the cell": SQUARE_IN_A_CELL,
             "The same function imported from squares.py": SQUARE_FROM_A_MODULE,
             "The cell's function through joblib": SQUARE_WITH_JOBLIB,
         }
-        for title, output in zip(cells, in_a_notebook(list(cells.values()), folder), strict=True):
-            # The worker's traceback reaches the cell (as stderr) only sometimes: it is
-            # forwarded from the worker's stderr, after the cell may have finished.
-            lines = [x for x in output.splitlines() if x.startswith(("[stdout]", "[error]"))]
+        for title, output in zip(
+            cells, in_a_notebook(list(cells.values()), folder), strict=True
+        ):
+            # The worker's traceback reaches the cell (as stderr) only
+            # sometimes: it is forwarded from the worker's stderr, after the
+            # cell may have finished.
+            lines = [
+                x
+                for x in output.splitlines()
+                if x.startswith(("[stdout]", "[error]"))
+            ]
             print(f"{title}:", *lines, sep="\n  ")
-    # The same cell as a script without a file (python -c): the worker's own stderr
-    # says why, on the terminal, as it does in the terminal that started Jupyter.
+    # The same cell as a script without a file (python -c): the worker's own
+    # stderr says why, on the terminal, as it does in the terminal that started
+    # Jupyter.
     done = subprocess.run(
-        [sys.executable, "-c", SQUARE_IN_A_CELL], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SQUARE_IN_A_CELL],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # Each worker that got a task says so; once is enough.
-    cause = dict.fromkeys(x for x in done.stderr.splitlines() if x.startswith("AttributeError"))
-    print("The worker's stderr, where the cell's code runs as python -c:", *cause, sep="\n  ")
+    cause = dict.fromkeys(
+        x for x in done.stderr.splitlines() if x.startswith("AttributeError")
+    )
+    print(
+        "The worker's stderr, where the cell's code runs as python -c:",
+        *cause,
+        sep="\n  ",
+    )
 
 
 def show_global_under_spawn() -> None:
@@ -279,16 +329,20 @@ def show_global_under_spawn() -> None:
         print(f"$ start method {method}:", flush=True)
         try:
             global_then_pool(method)
-        except Exception as error:  # what the reader sees: the type and the message
+        # what the reader sees: the type and the message
+        except Exception as error:
             print(f"{type(error).__name__}: {error}")
 
 
-SHOWS = {"global-under-spawn": show_global_under_spawn, "notebook": show_notebook}
+SHOWS = {
+    "global-under-spawn": show_global_under_spawn,
+    "notebook": show_notebook,
+}
 
 
 SIZES = {  # presets for --size: megabytes of float64
     "smoke": {"megabytes": 8},
-    "quick": {"megabytes": 64},
+    "quick": {"megabytes": 32},
     "full": {"megabytes": 200},
 }
 
@@ -302,14 +356,24 @@ BENCHMARK = {
     "sizes": SIZES,
     "variants": {
         "sequential": sequential,
-        "pickled to each task": {"run": partial(pickled_to_each_task, workers=CORES), **POOL},
+        "pickled to each task": {
+            "run": partial(pickled_to_each_task, workers=CORES),
+            **POOL,
+        },
         "loaded once per worker (initializer)": {
             "run": partial(loaded_once_per_worker, workers=CORES),
             **POOL,
         },
-        **({"inherited through fork": FORKED} if FORK else {}),  # no fork on Windows
-        "shared_memory": {"run": partial(in_shared_memory, workers=CORES), **POOL},
-        "np.memmap": {"run": partial(memory_mapped_file, workers=CORES), **POOL},
+        # no fork on Windows
+        **({"inherited through fork": FORKED} if FORK else {}),
+        "shared_memory": {
+            "run": partial(in_shared_memory, workers=CORES),
+            **POOL,
+        },
+        "np.memmap": {
+            "run": partial(memory_mapped_file, workers=CORES),
+            **POOL,
+        },
         # loky's workers outlive the call: their CPU time is not counted.
         "joblib (automatic memmapping)": {
             "run": partial(joblib_memmapping, workers=CORES),
@@ -326,7 +390,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows=SHOWS)

@@ -7,7 +7,8 @@
 # [tool.faster-python]
 # start-methods = ["--only", "processes", "--only", "Pool", "--only", "joblib"]
 # ///
-"""The same analysis on each of several datasets at once: tweets about four companies.
+"""The same analysis on each of several datasets at once: tweets about four
+companies.
 
 For each company: how many tweets, their mean length and the dates they span,
 a histogram of lemmatised words, and the share of positive tweets. The
@@ -56,7 +57,9 @@ def sequential(tweets: Tweets) -> dict:
 
 
 # --8<-- [start:processes]
-def with_processes(tweets: Tweets, split=by_company, workers: int | None = None) -> dict:
+def with_processes(
+    tweets: Tweets, split=by_company, workers: int | None = None
+) -> dict:
     with ProcessPoolExecutor(workers, initializer=init_worker) as pool:
         return report(list(pool.map(summarise_task, split(tweets))))
 
@@ -67,7 +70,9 @@ def with_processes(tweets: Tweets, split=by_company, workers: int | None = None)
 # --8<-- [start:per_task]
 def loading_per_task(tweets: Tweets, workers: int | None = None) -> dict:
     with ProcessPoolExecutor(workers) as pool:
-        return report(list(pool.map(summarise_task_loading_models, in_chunks(tweets))))
+        return report(
+            list(pool.map(summarise_task_loading_models, in_chunks(tweets)))
+        )
 
 
 # --8<-- [end:per_task]
@@ -79,10 +84,15 @@ def with_pool_map(tweets: Tweets, workers: int | None = None) -> dict:
         return report(pool.map(summarise_task, in_chunks(tweets)))
 
 
-def with_pool_imap_unordered(tweets: Tweets, workers: int | None = None) -> dict:
-    # Results arrive as tasks finish, in any order: report() merges them by company.
+def with_pool_imap_unordered(
+    tweets: Tweets, workers: int | None = None
+) -> dict:
+    # Results arrive as tasks finish, in any order: report() merges them by
+    # company.
     with multiprocessing.Pool(workers, initializer=init_worker) as pool:
-        return report(list(pool.imap_unordered(summarise_task, in_chunks(tweets))))
+        return report(
+            list(pool.imap_unordered(summarise_task, in_chunks(tweets)))
+        )
 
 
 # --8<-- [end:pool]
@@ -92,9 +102,12 @@ def with_pool_imap_unordered(tweets: Tweets, workers: int | None = None) -> dict
 def with_joblib(tweets: Tweets, workers: int = -1) -> dict:
     from joblib import Parallel, delayed
 
-    # loky keeps its workers between calls (and reuses them): models load once per worker.
+    # loky keeps its workers between calls (and reuses them): models load once
+    # per worker.
     parallel = Parallel(n_jobs=workers, backend="loky")
-    return report(parallel(delayed(summarise_task)(task) for task in in_chunks(tweets)))
+    return report(
+        parallel(delayed(summarise_task)(task) for task in in_chunks(tweets))
+    )
 
 
 # --8<-- [end:joblib]
@@ -105,7 +118,8 @@ def with_dask(tweets: Tweets, client) -> dict:
     """Dask ``delayed`` on a running cluster; ``client`` says which one."""
     import dask
 
-    # traverse=False: the chunk holds no Dask objects, so Dask need not look through it.
+    # traverse=False: the chunk holds no Dask objects, so Dask need not look
+    # through it.
     chunks = [dask.delayed(task, traverse=False) for task in in_chunks(tweets)]
     tasks = [dask.delayed(summarise_task)(chunk) for chunk in chunks]
     return report(list(dask.compute(*tasks, scheduler=client)))
@@ -131,7 +145,9 @@ def workload(count: int = 40_000, csv: str | None = None) -> Running:
     csv: analyse this CSV file (company, date, text) instead
     """
     tweets = load_tweets(count, csv)
-    sizes = ", ".join(f"{company} {len(rows)}" for company, rows in tweets.items())
+    sizes = ", ".join(
+        f"{company} {len(rows)}" for company, rows in tweets.items()
+    )
     method = multiprocessing.get_start_method()
     print(f"Tweets: {sizes}; {usable_cores()} workers (start method: {method})")
     return Running(tweets, usable_cores())
@@ -142,21 +158,26 @@ def show_summary(running: Running) -> None:
     for company, r in sequential(running.data).items():
         top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
         print(
-            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} characters, "
-            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to {r['dates'][1][:10]}; "
+            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} "
+            "characters, "
+            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to "
+            f"{r['dates'][1][:10]}; "
             f"top words: {top}"
         )
 
 
 SIZES = {  # presets for --size: how many generated tweets
     "smoke": {"count": 400},
-    "quick": {"count": 16_000},
+    "quick": {"count": 4_000},
     "full": {"count": 40_000},
 }
 
 
 CORES = usable_cores()
-RUNNING = {"workers": CORES, "cpu_time": False}  # on workers that outlive each call
+RUNNING = {
+    "workers": CORES,
+    "cpu_time": False,
+}  # on workers that outlive each call
 BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
@@ -174,12 +195,18 @@ BENCHMARK = {
             "run": on(partial(loading_per_task, workers=CORES)),
             "workers": CORES,
         },
-        "Pool.map, chunks": {"run": on(partial(with_pool_map, workers=CORES)), "workers": CORES},
+        "Pool.map, chunks": {
+            "run": on(partial(with_pool_map, workers=CORES)),
+            "workers": CORES,
+        },
         "Pool.imap_unordered, chunks": {
             "run": on(partial(with_pool_imap_unordered, workers=CORES)),
             "workers": CORES,
         },
-        "joblib (loky), chunks": {"run": on(partial(with_joblib, workers=CORES)), **RUNNING},
+        "joblib (loky), chunks": {
+            "run": on(partial(with_joblib, workers=CORES)),
+            **RUNNING,
+        },
         "Dask delayed on a running LocalCluster": {
             "run": on_running(start_dask, with_dask),
             **RUNNING,
@@ -193,7 +220,11 @@ BENCHMARK = {
             **RUNNING,
         },
         "IPyParallel: start engines, run, stop": {
-            "run": on(started_for_each_call(start_ipyparallel, with_ipyparallel, CORES)),
+            "run": on(
+                started_for_each_call(
+                    start_ipyparallel, with_ipyparallel, CORES
+                )
+            ),
             "workers": CORES,
         },
     },
@@ -202,7 +233,7 @@ BENCHMARK = {
 
 
 if __name__ == "__main__":
-    sys.path.append(str(Path(__file__).resolve().parents[1]))  # for side_by_side
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
     side_by_side.main(BENCHMARK, shows={"summary": show_summary})

@@ -4,13 +4,15 @@
 # [tool.faster-python]
 # test = ["--count", "40"]
 # ///
-"""The tweets analysis itself, in a module of its own so that every worker can import it.
+"""The tweets analysis itself, in a module of its own so that every worker can
+import it.
 
 ``tweets.py`` runs it on several engines. It lives here, not in that script,
-because workers receive functions by name: a worker process, a Dask worker
-or an IPyParallel engine imports this module and finds ``summarise_task`` in
-it, on this machine or another. A function defined in a notebook or in the
-``__main__`` script is not there to find (see the page on sharing data).
+so that every engine finds it the same way: pool workers and IPyParallel
+engines import this module by name, on this machine or another. Dask and
+joblib would send a function from ``__main__`` by value instead, and a
+notebook cell has no file for a spawned worker to import (see the page on
+sharing data).
 ``python tweets_analysis.py`` analyses a few generated tweets.
 """
 
@@ -38,11 +40,17 @@ class Models:
 
 
 def load_models() -> Models:
-    """Read VADER's lexicon and the English lemma dictionary: tenths of a second."""
-    dictionary = DefaultDictionaryFactory()  # its own, so each load really reads it
+    """Read VADER's lexicon and the English lemma dictionary: tenths of a
+    second."""
+    # its own, so each load really reads it
+    dictionary = DefaultDictionaryFactory()
     return Models(
         SentimentIntensityAnalyzer(),
-        Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=dictionary)),
+        Lemmatizer(
+            lemmatization_strategy=DefaultStrategy(
+                dictionary_factory=dictionary
+            )
+        ),
     )
 
 
@@ -50,7 +58,8 @@ _models: Models | None = None
 
 
 def models() -> Models:
-    """This process's models, loaded on first use: once per worker, not once per task."""
+    """This process's models, loaded on first use: once per worker, not once per
+    task."""
     global _models
     if _models is None:
         _models = load_models()
@@ -68,7 +77,8 @@ def init_worker() -> None:
 # --8<-- [start:summarise]
 @dataclass
 class Summary:
-    """What one company's tweets, or a chunk of them, add up to; chunks merge with +."""
+    """What one company's tweets, or a chunk of them, add up to; chunks merge
+    with +."""
 
     tweets: int = 0
     characters: int = 0
@@ -88,8 +98,11 @@ class Summary:
         )
 
 
-def summarise(rows: list[tuple[str, str]], loaded: Models | None = None) -> Summary:
-    """Count, lengths, dates, lemmatised words and positive tweets of some tweets."""
+def summarise(
+    rows: list[tuple[str, str]], loaded: Models | None = None
+) -> Summary:
+    """Count, lengths, dates, lemmatised words and positive tweets of some
+    tweets."""
     m = loaded or models()
     s = Summary()
     for date, text in rows:
@@ -98,14 +111,19 @@ def summarise(rows: list[tuple[str, str]], loaded: Models | None = None) -> Summ
         s.first, s.last = min(s.first, date), max(s.last, date)
         for token in text.lower().split():
             if not token.startswith(("@", "#", "http")):
-                s.words.update(m.lemmatiser.lemmatize(w, lang="en") for w in WORD.findall(token))
-        if m.sentiment.polarity_scores(text)["compound"] >= 0.05:  # VADER's own threshold
+                s.words.update(
+                    m.lemmatiser.lemmatize(w, lang="en")
+                    for w in WORD.findall(token)
+                )
+        # VADER's own threshold
+        if m.sentiment.polarity_scores(text)["compound"] >= 0.05:
             s.positive += 1
     return s
 
 
 def report(parts: list[tuple[str, Summary]]) -> dict:
-    """Merge the parts of each company into the results every variant returns."""
+    """Merge the parts of each company into the results every variant
+    returns."""
     totals: dict[str, Summary] = {}
     for company, part in parts:
         totals[company] = totals.get(company, Summary()) + part
@@ -126,12 +144,14 @@ def report(parts: list[tuple[str, Summary]]) -> dict:
 
 # --8<-- [start:split]
 def by_company(tweets: Tweets) -> list[tuple[str, list]]:
-    """One task per company: as many tasks as companies, as unequal as they are."""
+    """One task per company: as many tasks as companies, as unequal as they
+    are."""
     return list(tweets.items())
 
 
 def in_chunks(tweets: Tweets, size: int = 500) -> list[tuple[str, list]]:
-    """Tasks of at most ``size`` tweets each: many more tasks than workers, of equal size."""
+    """Tasks of at most ``size`` tweets each: many more tasks than workers, of
+    equal size."""
     return [
         (company, rows[start : start + size])
         for company, rows in tweets.items()
@@ -148,7 +168,9 @@ def summarise_task(task: tuple[str, list]) -> tuple[str, Summary]:
 
 
 # --8<-- [start:per_task]
-def summarise_task_loading_models(task: tuple[str, list]) -> tuple[str, Summary]:
+def summarise_task_loading_models(
+    task: tuple[str, list],
+) -> tuple[str, Summary]:
     """The mistake: every task loads the models again."""
     company, rows = task
     return company, summarise(rows, load_models())
@@ -164,14 +186,22 @@ def load_tweets(count: int, csv: str | None = None) -> Tweets:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200, help="how many generated tweets")
-    parser.add_argument("--csv", help="analyse this CSV (company, date, text) instead")
+    parser.add_argument(
+        "--count", type=int, default=200, help="how many generated tweets"
+    )
+    parser.add_argument(
+        "--csv", help="analyse this CSV (company, date, text) instead"
+    )
     args = parser.parse_args()
     tweets = load_tweets(args.count, args.csv)
-    for company, r in report([summarise_task(task) for task in by_company(tweets)]).items():
+    for company, r in report(
+        [summarise_task(task) for task in by_company(tweets)]
+    ).items():
         top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
         print(
-            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} characters, "
-            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to {r['dates'][1][:10]}; "
+            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} "
+            "characters, "
+            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to "
+            f"{r['dates'][1][:10]}; "
             f"top words: {top}"
         )

@@ -4,7 +4,8 @@
 # [tool.faster-python]
 # test = ["--count", "20"]
 # ///
-"""Make a file of realistic tweets about four tech companies, or read a real one.
+"""Make a file of realistic tweets about four tech companies, or read a real
+one.
 
 The tweets case (``tweets.py``) analyses these. They are generated from a
 seed, so every run and every machine gets the same tweets, and cached as a
@@ -31,30 +32,101 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 # company is talked about far more than the rest.
 COMPANIES = {"apple": 0.62, "google": 0.20, "microsoft": 0.11, "twitter": 0.07}
 FIRST_DAY = datetime(2024, 1, 1)
-VERSION = 2  # part of the cached file's name: change it when the generator changes
+VERSION = (
+    2  # part of the cached file's name: change it when the generator changes
+)
 DAYS = 90
 
 PRODUCTS = {
-    "apple": ["iphone", "ipad", "macbook", "watch", "airpods", "ios", "siri", "store"],
-    "google": ["android", "pixel", "search", "maps", "gmail", "chrome", "nexus", "drive"],
-    "microsoft": ["windows", "xbox", "office", "surface", "azure", "teams", "bing", "outlook"],
-    "twitter": ["timeline", "app", "feed", "account", "followers", "trends", "ads", "profile"],
+    "apple": [
+        "iphone",
+        "ipad",
+        "macbook",
+        "watch",
+        "airpods",
+        "ios",
+        "siri",
+        "store",
+    ],
+    "google": [
+        "android",
+        "pixel",
+        "search",
+        "maps",
+        "gmail",
+        "chrome",
+        "nexus",
+        "drive",
+    ],
+    "microsoft": [
+        "windows",
+        "xbox",
+        "office",
+        "surface",
+        "azure",
+        "teams",
+        "bing",
+        "outlook",
+    ],
+    "twitter": [
+        "timeline",
+        "app",
+        "feed",
+        "account",
+        "followers",
+        "trends",
+        "ads",
+        "profile",
+    ],
 }
-POSITIVE = ["love", "great", "awesome", "amazing", "happy", "best", "excellent", "nice", "cool"]
-NEGATIVE = ["hate", "terrible", "awful", "worst", "broken", "slow", "angry", "sad", "annoying"]
+POSITIVE = [
+    "love",
+    "great",
+    "awesome",
+    "amazing",
+    "happy",
+    "best",
+    "excellent",
+    "nice",
+    "cool",
+]
+NEGATIVE = [
+    "hate",
+    "terrible",
+    "awful",
+    "worst",
+    "broken",
+    "slow",
+    "angry",
+    "sad",
+    "annoying",
+]
 NEUTRAL = [
-    "just", "got", "the", "new", "update", "today", "using", "my", "is", "was", "has",
-    "anyone", "know", "when", "will", "release", "event", "phones", "running", "working",
-    "switched", "from", "to", "again", "after", "waiting", "buying", "batteries", "screens",
-    "keynote", "announced", "features", "people", "still", "looks", "feels", "prices",
+    "just", "got", "the", "new", "update", "today", "using", "my", "is",
+    "was", "has", "anyone", "know", "when", "will", "release", "event",
+    "phones", "running", "working", "switched", "from", "to", "again",
+    "after", "waiting", "buying", "batteries", "screens", "keynote",
+    "announced", "features", "people", "still", "looks", "feels", "prices",
 ]  # fmt: skip
-USERS = ["tim", "sundar", "satya", "jack", "verge", "techcrunch", "wired", "engadget", "anna"]
+USERS = [
+    "tim",
+    "sundar",
+    "satya",
+    "jack",
+    "verge",
+    "techcrunch",
+    "wired",
+    "engadget",
+    "anna",
+]
 
 
 def make_tweet(rng: random.Random, company: str) -> tuple[str, str]:
     """One tweet: its ISO date and text, with a mood drawn at random."""
     when = FIRST_DAY + timedelta(seconds=rng.randrange(DAYS * 86400))
-    mood = rng.choices(["positive", "negative", "neutral"], weights=[3, 2, 5])[0]
+    mood = rng.choices(["positive", "negative", "neutral"], weights=[3, 2, 5])[
+        0
+    ]
     words = rng.choices(NEUTRAL, k=rng.randint(4, 18))
     words.insert(rng.randrange(len(words) + 1), rng.choice(PRODUCTS[company]))
     if mood != "neutral":
@@ -76,10 +148,15 @@ def make_tweet(rng: random.Random, company: str) -> tuple[str, str]:
 def generate(path: Path, count: int, seed: int) -> None:
     rows = []
     for index, (company, share) in enumerate(COMPANIES.items()):
-        # One generator per company: a company's tweets do not depend on the others'.
+        # One generator per company: a company's tweets do not depend on the
+        # others'.
         rng = random.Random(f"{seed}-{index}")
-        rows += [(company, *make_tweet(rng, company)) for _ in range(round(count * share))]
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another run may be writing it too
+        rows += [
+            (company, *make_tweet(rng, company))
+            for _ in range(round(count * share))
+        ]
+    # another run may be writing it too
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["company", "date", "text"])
@@ -97,7 +174,8 @@ def sample_tweets(count: int, seed: int = 2016) -> Path:
 
 
 def read_tweets(path: Path) -> dict[str, list[tuple[str, str]]]:
-    """company -> [(date, text), ...], from a CSV with company, date and text columns."""
+    """company -> [(date, text), ...], from a CSV with company, date and text
+    columns."""
     by_company = defaultdict(list)
     with Path(path).open(newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
