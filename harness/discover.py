@@ -35,7 +35,8 @@ class Example:
                     found.add(sibling)
                     if sibling.suffix == ".py":
                         todo.append(sibling)
-        return sorted(found)
+        # By name, then path: the same order wherever the checkout lives.
+        return sorted(found, key=lambda p: (p.name, str(p)))
 
 
 def imported_siblings(path: Path) -> list[Path]:
