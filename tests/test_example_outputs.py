@@ -318,7 +318,7 @@ def test_vectorise_names_the_columns_a_real_file_lacks(tmp_path):
 def test_oversubscription_pools_have_the_threads_they_say():
     import ast
 
-    run = run_script("dataframes/oversubscription.py", "--size", "smoke")
+    run = run_script("dataframes/oversubscription.py", "--size", "smoke", "--show", "threads")
     assert run.returncode == 0, run.stderr
     line = next(x for x in run.stdout.splitlines() if x.startswith("Polars threads here: "))
     here = int(line.split("here: ")[1].split(";")[0])
@@ -348,3 +348,49 @@ def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu():
         "small array: NumPy", "medium array: NumPy", "large array: NumPy",
     ]  # fmt: skip
     assert sum("not run here: needs an NVIDIA GPU" in rest for rest in rows.values()) == 15
+
+
+# --- a reader's own data, when it is not what the script expects ---------------
+
+
+def garbage(tmp_path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(b"\x00\x01 this is not the file you are looking for \xff")
+    return str(path)
+
+
+BAD_INPUT = [
+    ("dataframes/vectorise.py", ["--file", "{tmp}/no.parquet"], "no.parquet: no such file"),
+    ("dataframes/vectorise.py", ["--file", "{garbage.parquet}"], "cannot read it as Parquet"),
+    ("dataframes/groupby.py", ["--file", "{garbage.csv}"], "cannot read it as CSV"),
+    ("dataframes/larger_than_memory.py", ["--file", "{tmp}/none.csv"], "none.csv: no such file"),
+    ("parallel/tweets.py", ["--csv", "{tmp}/none.csv", "--show", "summary"],
+     "none.csv: no such file"),
+    ("cpu/processes.py", ["--images", "{tmp}/nowhere"], "nowhere: no such folder"),
+    ("io/threads.py", ["--url", "http://127.0.0.1:9"],
+     "http://127.0.0.1:9: no day of readings from it"),
+    ("parallel/dask_cluster.py", ["--address", "tcp://127.0.0.1:9", "--size", "smoke"],
+     "tcp://127.0.0.1:9: no Dask scheduler answers"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("relative", "args", "said"), BAD_INPUT)
+def test_a_readers_bad_input_gets_one_sentence_naming_it(relative, args, said, tmp_path):
+    names = {"{tmp}": str(tmp_path), "{garbage.parquet}": garbage(tmp_path, "x.parquet"),
+             "{garbage.csv}": garbage(tmp_path, "x.csv")}  # fmt: skip
+    for key, value in names.items():
+        args = [a.replace(key, value) for a in args]
+    said = said.replace("{tmp}", str(tmp_path))
+    run = run_script(relative, *args, timeout=120)
+    assert run.returncode != 0
+    assert said in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_tweet_with_a_malformed_date_is_named_with_its_file_and_line(tmp_path):
+    rows = [("company", "date", "text"), ("acme", "2024-02-03T10:00:00", "fine")]
+    rows += [("acme", "not-a-date", "broken"), ("acme", "9999", "also broken")]
+    csv_file = write_tweets_csv(tmp_path / "tweets.csv", rows)
+    run = run_script("parallel/tweets.py", "--csv", str(csv_file), "--show", "summary")
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert f"{csv_file}, line 3: date 'not-a-date' is not a date" in run.stderr

@@ -65,6 +65,8 @@ def images_in(folder: Path) -> list[Path]:
     """The images in a real folder, sorted by name so every run sees the same
     order."""
     suffixes = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
+    if not folder.is_dir():
+        raise SystemExit(f"{folder}: no such folder")
     paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes)
     if not paths:
         raise SystemExit(f"No images found in {folder}")

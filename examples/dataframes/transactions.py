@@ -103,11 +103,18 @@ def sample_transactions(rows: int, seed: int = 42) -> Path:
 def read_transactions(path: Path) -> pd.DataFrame:
     """A table with the columns of COLUMNS, from Parquet or CSV."""
     path = Path(path)
-    table = (
-        pd.read_parquet(path)
-        if path.suffix == ".parquet"
-        else pd.read_csv(path)
-    )
+    if not path.is_file():
+        raise SystemExit(f"{path}: no such file")
+    kind = "Parquet" if path.suffix == ".parquet" else "CSV"
+    try:
+        table = (
+            pd.read_parquet(path) if kind == "Parquet" else pd.read_csv(path)
+        )
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        # pyarrow's errors are ValueErrors (ArrowInvalid) or OSErrors too
+        raise SystemExit(
+            f"{path}: cannot read it as {kind} ({error})"
+        ) from None
     missing = set(COLUMNS) - set(table.columns)
     if missing:
         raise SystemExit(f"{path}: no column {', '.join(sorted(missing))}")

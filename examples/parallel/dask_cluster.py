@@ -169,6 +169,18 @@ SIZES = {
 }
 
 
+def reachable(address: str) -> None:
+    """A scheduler that does not answer gets a sentence, not a traceback."""
+    from dask.distributed import Client
+
+    try:
+        Client(address, timeout=10).close()
+    except (OSError, TimeoutError) as error:
+        raise SystemExit(
+            f"{address}: no Dask scheduler answers ({error})"
+        ) from None
+
+
 @dataclass
 class Cluster:
     tweets: dict
@@ -189,6 +201,7 @@ def workload(
     """
     tweets, workers = load_tweets(count, csv), usable_cores()
     if address:
+        reachable(address)
         yield Cluster(tweets, address, workers, [])
         return
     with cluster_of_programs(workers) as (address, programs):

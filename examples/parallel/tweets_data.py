@@ -20,6 +20,7 @@ A real file works too (``--csv tweets.csv``): a CSV with the columns
 
 import argparse
 import csv
+import datetime as dt
 import os
 import random
 from collections import defaultdict
@@ -173,17 +174,32 @@ def sample_tweets(count: int, seed: int = 2016) -> Path:
     return path
 
 
+def parsed_date(value: str, where: str) -> str:
+    """An ISO 8601 date or date and time, as one form that sorts by time; or a
+    sentence naming the row that holds something else."""
+    try:
+        return dt.datetime.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise SystemExit(
+            f"{where}: date {value!r} is not a date "
+            "(write it as 2024-02-03 or 2024-02-03T10:00:00)"
+        ) from None
+
+
 def read_tweets(path: Path) -> dict[str, list[tuple[str, str]]]:
     """company -> [(date, text), ...], from a CSV with company, date and text
     columns."""
     by_company = defaultdict(list)
+    if not Path(path).is_file():
+        raise SystemExit(f"{path}: no such file")
     with Path(path).open(newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)
         missing = {"company", "date", "text"} - set(reader.fieldnames or [])
         if missing:
             raise SystemExit(f"{path}: no column {', '.join(sorted(missing))}")
         for row in reader:
-            by_company[row["company"]].append((row["date"], row["text"]))
+            when = parsed_date(row["date"], f"{path}, line {reader.line_num}")
+            by_company[row["company"]].append((when, row["text"]))
     if not by_company:
         raise SystemExit(f"{path}: no tweets in it")
     return dict(by_company)
