@@ -121,16 +121,55 @@ def scaling_svg(record: Record, palette: dict) -> bytes:
         return svg_of(fig)
 
 
+def memory_svg(record: Record, palette: dict) -> bytes:
+    """Peak memory against the size of each group's file, a line per reader, with the
+    file's size and a quarter of it for reference."""
+    files = record.description.input_bytes or {}
+    readers: dict[str, list[tuple[float, float]]] = {}
+    for v in record.timed():
+        if v.group in files:
+            reader = v.name.removeprefix(f"{v.group}: ")
+            point = (files[v.group] / 2**20, record.of(v).peak_rss / 2**20)
+            readers.setdefault(reader, []).append(point)
+    sizes = sorted(files.values())
+    with plt.rc_context(style(record, palette)):
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        fig.patch.set_alpha(0)
+        ax.set_facecolor("none")
+        span = [sizes[0] / 2**20, sizes[-1] / 2**20]
+        ax.plot(span, span, color=palette["grid"], linestyle=":", label="the file's size")
+        ax.plot(span, [s / 4 for s in span], color=palette["bound"], linestyle="--",
+                label="a quarter of the file")  # fmt: skip
+        for reader, points in readers.items():
+            xs, ys = zip(*sorted(points), strict=True)
+            ax.plot(xs, ys, marker="o", label=reader)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("size of the CSV file (MiB)")
+        ax.set_ylabel("peak memory (MiB)")
+        ax.legend(frameon=False, fontsize="small")
+        ax.grid(color=palette["grid"], linewidth=0.5)
+        ax.set_axisbelow(True)
+        return svg_of(fig)
+
+
 def render_plot(record: Record) -> str:
     """Markdown for both palettes; Material shows the one matching the reader's theme."""
     if not record.measured:
         return "<small>No plot: no variant could be measured on this machine.</small>\n"
     lines = []
     for theme, palette in PALETTES.items():
-        draw = scaling_svg if record.table.law else speedup_svg
+        draw = (
+            memory_svg
+            if record.table.plot == "memory by file size"
+            else scaling_svg
+            if record.table.law
+            else speedup_svg
+        )
         data = base64.b64encode(draw(record, palette)).decode()
         lines.append(
-            f"![Speedup of each variant of {record.id}]"
+            f"![{'Peak memory' if draw is memory_svg else 'Speedup'} of each variant of "
+            f"{record.id}]"
             f"(data:image/svg+xml;base64,{data}#only-{theme})"
         )
     return "\n".join(lines) + "\n"

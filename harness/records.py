@@ -41,6 +41,7 @@ class Table:
     crossover: float | None = None  # the first group where each variant reaches it
     law: str | None = None  # "amdahl" or "gustafson": a scaling table
     serial_fraction: float | None = None  # the law's s, for this size
+    plot: str | None = None  # "memory by file size": peak memory against each file's size
 
 
 @dataclass(frozen=True)

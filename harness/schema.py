@@ -54,7 +54,9 @@ TABLE_KEYS = {
     "crossover": "an efficiency, such as 0.9: the first group in which each variant reaches it",
     "law": "'amdahl' or 'gustafson': the scaling law to draw the speedups against",
     "serial_fraction": "f(size) -> the law's serial fraction",
+    "plot": "'memory by file size': each group's peak memory against its file's size",
 }
+PLOTS = ("memory by file size",)
 LAWS = ("amdahl", "gustafson")
 SIZES_SHAPE = (
     "BENCHMARK['sizes'] must map size names to keyword arguments, "
@@ -175,6 +177,11 @@ def check_table(table) -> None:
         raise BenchmarkError(
             f"BENCHMARK['table']['crossover'] must be a positive number "
             f"({TABLE_KEYS['crossover']}), not {crossover!r}"
+        )
+    if table.get("plot", PLOTS[0]) not in PLOTS:
+        raise BenchmarkError(
+            f"BENCHMARK['table']['plot'] must be one of {', '.join(map(repr, PLOTS))}, "
+            f"not {table['plot']!r}"
         )
     if "law" in table or "serial_fraction" in table:
         if table.get("law") not in LAWS:

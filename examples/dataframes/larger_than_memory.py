@@ -13,15 +13,15 @@ million rows at full size, over three gigabytes) and from the same data as
 Parquet. pandas reads the whole file, or only the columns it needs, or chunks of
 it; PyArrow datasets, Polars (streaming), DuckDB and Dask read it piece by
 piece. The table puts peak memory beside the time; the script prints the files'
-sizes first. Engines are imported inside each function, so that a variant's
-memory is its own engine's. ``--file`` takes a real CSV of sales instead.
+sizes first. Engines are imported inside each function, and the data generator
+(which imports pandas) only to make the files, so that a variant's memory is
+its own engine's plus the interpreter's (its own row). ``--file`` takes a real
+CSV of sales instead.
 """
 
 import os
 import sys
 from pathlib import Path
-
-from transactions import CACHE, generate
 
 COLUMNS = ["category", "quantity", "unit_price", "discount"]
 CHUNK_ROWS = 1_000_000
@@ -171,36 +171,44 @@ def dask_dataframe(path: str) -> dict:
 def sample_files(rows: int, seed: int = 7) -> tuple[str, str]:
     """A CSV and a Parquet file of ``rows`` generated sales, written in batches
     and cached."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
+    from transactions import CACHE
 
     CACHE.mkdir(parents=True, exist_ok=True)
     stem = CACHE / f"sales-seed{seed}-{rows}"
     csv, parquet = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
     if not (csv.exists() and parquet.exists()):
-        tmp = {
-            p: p.with_suffix(f".{os.getpid()}{p.suffix}.tmp")
-            for p in (csv, parquet)
-        }
-        csv_writer = parquet_writer = None
-        for batch, start in enumerate(range(0, rows, CHUNK_ROWS)):
-            frame = generate(
-                min(CHUNK_ROWS, rows - start), seed=seed * 100_000 + batch
-            )
-            frame = frame.assign(id=frame["id"] + start)
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            csv_writer = csv_writer or pacsv.CSVWriter(tmp[csv], table.schema)
-            parquet_writer = parquet_writer or pq.ParquetWriter(
-                tmp[parquet], table.schema
-            )
-            csv_writer.write_table(table)
-            parquet_writer.write_table(table)
-        csv_writer.close()
-        parquet_writer.close()
-        for final, part in tmp.items():
-            part.replace(final)  # never leave half a file behind
+        write_files(rows, seed, csv, parquet)
     return str(csv), str(parquet)
+
+
+def write_files(rows: int, seed: int, csv: Path, parquet: Path) -> None:
+    """Generate the sales in batches into both files: complete, or absent."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+    from transactions import generate
+
+    tmp = {
+        p: p.with_suffix(f".{os.getpid()}{p.suffix}.tmp")
+        for p in (csv, parquet)
+    }
+    csv_writer = parquet_writer = None
+    for batch, start in enumerate(range(0, rows, CHUNK_ROWS)):
+        frame = generate(
+            min(CHUNK_ROWS, rows - start), seed=seed * 100_000 + batch
+        )
+        frame = frame.assign(id=frame["id"] + start)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        csv_writer = csv_writer or pacsv.CSVWriter(tmp[csv], table.schema)
+        parquet_writer = parquet_writer or pq.ParquetWriter(
+            tmp[parquet], table.schema
+        )
+        csv_writer.write_table(table)
+        parquet_writer.write_table(table)
+    csv_writer.close()
+    parquet_writer.close()
+    for final, part in tmp.items():
+        part.replace(final)  # never leave half a file behind
 
 
 class Files:
@@ -214,6 +222,8 @@ def workload(rows: int = 40_000_000, file: str | None = None) -> Files:
     rows: how many rows of generated sales
     file: a real CSV file of sales instead
     """
+    if file and not Path(file).is_file():
+        raise SystemExit(f"{file}: no such file")
     csv, parquet = (file, file) if file else sample_files(rows)
     for path in dict.fromkeys([csv, parquet]):
         print(f"{Path(path).name}: {os.path.getsize(path) / 2**20:,.0f} MiB")
@@ -236,6 +246,8 @@ SIZES = {
     "full": {"rows": 40_000_000},
 }
 VARIANTS = {
+    # What every row includes: an interpreter, and the harness around it.
+    "Nothing read": {"the interpreter alone": lambda f: None},
     "CSV": {
         "pandas, the whole file": lambda f: pandas_whole_file(f.csv),
         "pandas, only the columns needed": lambda f: pandas_needed_columns(
