@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from harness import derived, laws, rules
 from harness.records import Record, Variant
 
-NOT_SIGNIFICANT = "not significant here"
+# Short, so a row marked fits its column; the footer spells it out.
+NOT_SIGNIFICANT = "n.s."
 NBSP = "\u00a0"  # keeps a number and its unit on one line in a narrow column
 
 
@@ -92,8 +93,15 @@ def how_timed(record: Record) -> str:
     return (
         f"{record.rounds} paired rounds, each variant in an interpreter of its own; ± is "
         "where a speedup measured again on this machine falls, 95 % of the time "
-        "([how to read a table](/reading.md))."
+        f"([how to read a table](/reading.md)){not_significant_note(record)}."
     )
+
+
+def not_significant_note(record: Record) -> str:
+    shown = [v for v in record.variants if v.name in record.measured]
+    if not any(derived.not_significant(record, v) for v in shown):
+        return ""
+    return f"; *{NOT_SIGNIFICANT}*: not significant here, the interval includes 1"
 
 
 def footer(record: Record) -> str:
@@ -229,6 +237,10 @@ FASTEST = Column(
 )
 SPEEDUP = Column(lambda r: "Speedup", always, speedup_cell)
 CPU = Column(lambda r: "CPU time", always, cpu_cell)
+# Where a table prices runs, its CPU-seconds per 1,000 runs are the CPU time
+# in other units: the page shows one of them, the full table both.
+CPU_UNLESS_PRICED = Column(lambda r: "CPU time", lambda r: not r.table.cost, cpu_cell)
+CPU_IF_PRICED = Column(lambda r: "CPU time", wants_cost, cpu_cell, main=False)
 MEMORY = Column(lambda r: "Peak memory", always, lambda r, v: memory(r.of(v).peak_rss), main=False)
 CPU_SECONDS = Column(lambda r: "CPU-seconds per 1,000 runs", wants_cost, cpu_seconds_cell)
 COST = Column(lambda r: "Cost per 1,000 runs", wants_cost, cost_cell)
@@ -243,7 +255,8 @@ COLUMNS = [
     NAME,
     MEDIAN,
     SPEEDUP,
-    CPU,
+    CPU_UNLESS_PRICED,
+    CPU_IF_PRICED,
     Column(efficiency_header, lambda r: r.table.efficiency, efficiency_cell),
     Column(lambda r: "Bound", has_bound, bound_cell, main=False),
     Column(lambda r: "Median ÷ bound", has_bound, over_bound_cell),
@@ -371,11 +384,10 @@ def input_line(record: Record) -> str:
     sizes = record.description.input_bytes
     if not sizes:
         return ""
-    return (
-        "\n\n**Files read:** "
-        + "; ".join(f"{name}, {memory(n)}" for name, n in sizes.items())
-        + "."
-    )
+    (first, first_size), *others = sizes.items()
+    said = [f"{first}, {memory(first_size)}"]
+    said += [f"{name}, {memory(n)} ({n / first_size:.2g}× the {first})" for name, n in others]
+    return "\n\n**Files read:** " + "; ".join(said) + "."
 
 
 def columns_of(record: Record) -> list[Column]:

@@ -8,13 +8,13 @@ nothing depends on how fast this machine measures.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import layout
 import pytest
 from conftest import ROOT, page_config, write_example
 
@@ -40,17 +40,6 @@ def loop(n):
 
 BENCHMARK = {"workload": workload, "variants": {"gated loop": loop}, "sizes": {"smoke": {"n": 10}}}
 '''
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-# Flags for a closed network (no background requests to Google) and a root user (no sandbox).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def free_port() -> int:
@@ -99,7 +88,7 @@ def test_placeholders_name_every_generated_file_a_page_includes(tmp_path):
 @pytest.mark.slow
 def test_a_reader_sees_a_placeholder_then_the_table_appears(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    browser_path = next(filter(None, map(shutil.which, BROWSERS)), None)
+    browser_path = layout.browser()
     if browser_path is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
     examples = tmp_path / "examples"
@@ -118,7 +107,9 @@ def test_a_reader_sees_a_placeholder_then_the_table_appears(tmp_path):
     try:
         wait_for_http(f"http://{address}/", 120)
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=browser_path, args=layout.CHROMIUM_ARGS
+            )
             page = browser.new_page()
             page.goto(f"http://{address}/")
             waiting = page.get_by_text("Being measured on this machine: 0 of 1 examples done")

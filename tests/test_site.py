@@ -38,17 +38,24 @@ def measured(tmp_path_factory):
     return generated
 
 
-@pytest.mark.slow
-def test_the_site_builds_strictly_with_measured_tables(measured, tmp_path):
-    run = build(ROOT / "mkdocs.yml", tmp_path / "site", measured)
+@pytest.fixture(scope="module")
+def built(measured, tmp_path_factory):
+    """The whole site, built strictly from those tables."""
+    site = tmp_path_factory.mktemp("site")
+    run = build(ROOT / "mkdocs.yml", site, measured)
     assert run.returncode == 0, run.stderr
-    page = (tmp_path / "site" / "io" / "threads" / "index.html").read_text()
+    return site
+
+
+@pytest.mark.slow
+def test_the_site_builds_strictly_with_measured_tables(built):
+    site = built
+    page = (site / "io" / "threads" / "index.html").read_text()
     assert "sequential, one session" in page and "Median ÷ bound" in page
     assert "data:image/svg+xml;base64," in page
     assert "raise_for_status" in page  # code included from the example
-    notebook = (tmp_path / "site" / "io" / "threads-notebook" / "index.html").read_text()
+    notebook = (site / "io" / "threads-notebook" / "index.html").read_text()
     assert "days arrived" in notebook  # the notebook ran and its output is on the page
-    site = tmp_path / "site"
     profiled = (site / "basics" / "bottlenecks" / "index.html").read_text()
     assert "function calls" in profiled  # cProfile's report, printed by the example
     assert "Recorded:" in profiled  # pyinstrument's
@@ -86,6 +93,19 @@ def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measu
 def build_page(tmp_path, markdown: str):
     """A strict build of a one-page site with nothing measured."""
     return build(page_config(tmp_path, markdown), tmp_path / "site", tmp_path / "empty")
+
+
+@pytest.mark.slow
+def test_no_code_block_or_page_table_scrolls_sideways_at_a_laptops_width(built):
+    """What a reader sees at 1400 px: every code block and every table a page shows
+    fits its column (the full tables under "All columns" may scroll: on demand)."""
+    pytest.importorskip("playwright.sync_api")
+    from layout import browser, overflowing
+
+    if browser() is None:
+        pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
+    wide = overflowing(built, width=1400)
+    assert not wide, "\n".join(wide)
 
 
 def test_every_table_a_site_lacks_is_named_at_once_with_the_command(tmp_path):

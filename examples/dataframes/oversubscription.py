@@ -160,6 +160,17 @@ class Months:
             pool.join()
 
 
+def show_threads(months: Months) -> None:
+    """How many threads Polars has here, and in each worker of both pools."""
+    default = months.threads(start_pool)
+    single = months.threads(start_single_threaded_pool)
+    here = pl.thread_pool_size()
+    print(
+        f"Polars threads here: {here}; in the pools' workers: {default} "
+        f"and {single}"
+    )
+
+
 @contextmanager
 def workload(rows: int = 3_000_000, file: str | None = None):
     """The sales split into one Parquet file per month, in a temporary folder.
@@ -175,16 +186,7 @@ def workload(rows: int = 3_000_000, file: str | None = None):
             paths.append(os.path.join(folder, f"month-{month:02d}.parquet"))
             part.to_parquet(paths[-1], index=False)
         months = Months(paths)
-        default, single = (
-            months.threads(start_pool),
-            months.threads(start_single_threaded_pool),
-        )
         print(f"{len(paths)} monthly files; {CORES} cores")
-        here = pl.thread_pool_size()
-        print(
-            f"Polars threads here: {here}; in the pools' workers: {default} "
-            f"and {single}"
-        )
         try:
             yield months
         finally:
@@ -233,4 +235,4 @@ if __name__ == "__main__":
     sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
     import side_by_side
 
-    side_by_side.main(BENCHMARK)
+    side_by_side.main(BENCHMARK, shows={"threads": show_threads})

@@ -203,7 +203,7 @@ TABLE = None  # filled in below, before the pool starts
 
 
 def rows_above(threshold: float) -> int:
-    return int(np.count_nonzero(TABLE > threshold))  # noqa: SIM300 (as a reader writes it)
+    return int(np.count_nonzero(TABLE > threshold))  # noqa: SIM300
 
 
 def global_then_pool(method: str) -> None:
