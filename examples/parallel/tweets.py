@@ -22,7 +22,6 @@ file); ``--csv`` reads a real file.
 
 import multiprocessing
 import sys
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -42,6 +41,7 @@ from tweets_analysis import (
     in_chunks,
     init_worker,
     load_tweets,
+    print_report,
     report,
     summarise_task,
     summarise_task_loading_models,
@@ -155,15 +155,7 @@ def workload(count: int = 40_000, csv: str | None = None) -> Running:
 
 def show_summary(running: Running) -> None:
     """What the analysis found for each company."""
-    for company, r in sequential(running.data).items():
-        top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
-        print(
-            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} "
-            "characters, "
-            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to "
-            f"{r['dates'][1][:10]}; "
-            f"top words: {top}"
-        )
+    print_report(sequential(running.data))
 
 
 SIZES = {  # presets for --size: how many generated tweets

@@ -184,6 +184,19 @@ def load_tweets(count: int, csv: str | None = None) -> Tweets:
     return read_tweets(Path(csv) if csv else sample_tweets(count))
 
 
+def print_report(found: dict) -> None:
+    """One line per company: what ``report`` found."""
+    for company, r in found.items():
+        top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
+        print(
+            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} "
+            "characters, "
+            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to "
+            f"{r['dates'][1][:10]}; "
+            f"top words: {top}"
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -194,14 +207,4 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     tweets = load_tweets(args.count, args.csv)
-    for company, r in report(
-        [summarise_task(task) for task in by_company(tweets)]
-    ).items():
-        top = ", ".join(w for w, _ in Counter(r["words"]).most_common(5))
-        print(
-            f"{company:10} {r['tweets']:6} tweets, mean {r['mean length']:.0f} "
-            "characters, "
-            f"{r['positive share']:.0%} positive, {r['dates'][0][:10]} to "
-            f"{r['dates'][1][:10]}; "
-            f"top words: {top}"
-        )
+    print_report(report([summarise_task(task) for task in by_company(tweets)]))
