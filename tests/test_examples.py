@@ -130,3 +130,32 @@ def test_every_library_a_script_declares_is_installed_by_the_project_in_the_same
             assert installed[name] == wanted, (
                 f"{relative}: {name}{wanted} but the project {installed[name]}"
             )
+
+
+def project_requirements() -> dict[str, str]:
+    """Every requirement pyproject.toml names (dependencies and groups), by package."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = [*project["project"]["dependencies"]]
+    for group in project.get("dependency-groups", {}).values():
+        listed += [r for r in group if isinstance(r, str)]
+    return {canonical(Requirement(r).name): r for r in listed}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@pytest.mark.parametrize("relative", scripts())
+def test_what_a_scripts_header_installs_is_in_the_locked_project_too(relative):
+    """`uv run` installs the header's list, `make install` the project's: a library
+    one of them lacks works for readers and fails in CI, or the other way round."""
+    from packaging.requirements import Requirement
+
+    project = project_requirements()
+    header = script_metadata(EXAMPLES / relative).get("dependencies", [])
+    missing = [r for r in header if canonical(Requirement(r).name) not in project]
+    assert not missing, f"{relative}: add {missing} to pyproject.toml, then `uv lock`"
