@@ -20,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded
+.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded compare-commits
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -76,6 +76,16 @@ bench-gpu: $(UV) ## With an NVIDIA GPU: install the GPU group, measure the GPU e
 merge-gpu: install ## Add a GPU runner's results (generated/gpu/results.json) to the site's, and render
 	$(PY) -m harness merge generated/gpu/results.json gpu/
 	$(PY) -m harness render
+
+# What a change does to the examples it touches (all of a fixed set where it touches
+# the harness): both commits measured in one run, interleaved round by round.
+# SUMMARY=file also appends the table to it (a pull request's job summary).
+BASE ?= origin/main
+HEAD_COMMIT ?= HEAD
+SUMMARY ?=
+
+compare-commits: install ## Measure changed examples at BASE and HEAD_COMMIT, interleaved, and table what moved
+	$(PY) -m harness compare-commits $(if $(SUMMARY),--summary "$(SUMMARY)") "$(BASE)" "$(HEAD_COMMIT)"
 
 render: install ## Render tables and plots from the results file
 	$(PY) -m harness render

@@ -1,4 +1,4 @@
-"""Command line: ``python -m harness measure|serve|render|list|compare|merge``."""
+"""Command line: ``python -m harness measure|serve|render|list|compare|compare-commits|merge``."""
 
 import argparse
 import dataclasses
@@ -65,11 +65,30 @@ def add_others(commands) -> None:
     commands.add_parser("list", help="list the examples the harness measures")
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
+    add_compare_commits(commands)
     merging = commands.add_parser(
         "merge", help="copy examples' results from another results file (a GPU runner's)"
     )
     merging.add_argument("other", type=Path, help="another results.json")
     merging.add_argument("only", nargs="*", help="examples to copy (ids or parts); default: all")
+
+
+def add_compare_commits(commands) -> None:
+    commits = commands.add_parser(
+        "compare-commits",
+        help="measure examples at two commits, interleaved, and say what the change did",
+    )
+    commits.add_argument("base", help="the commit before (a branch, tag or hash)")
+    commits.add_argument("head", help="the commit after")
+    commits.add_argument("only", nargs="*", help="examples to compare (default: those changed)")
+    commits.add_argument("--profile", choices=PROFILES, default="quick")
+    commits.add_argument(
+        "--factor", type=float, default=1.1,
+        help="a change smaller than this ratio is never flagged (default: %(default)s)",
+    )  # fmt: skip
+    commits.add_argument(
+        "--summary", type=Path, help="also append the table to this file ($GITHUB_STEP_SUMMARY)"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -147,6 +166,12 @@ def main(argv=None) -> int:
         return compare(args.out / "results.json", args.other, console)
     if args.command == "merge":
         return merge(args, console)
+    if args.command == "compare-commits":
+        from harness.commits import compare_commits
+
+        profile = PROFILES[args.profile]
+        return compare_commits(args.base, args.head, args.only, profile, args.factor,
+                               sys.executable, console, args.summary)  # fmt: skip
     examples = chosen_examples(args)
     if not examples:
         console.print(f"[red]No example in {args.examples} matches {args.only}")

@@ -99,14 +99,16 @@ SAME_LAYOUT = [SETARCH, platform.machine(), "-R"] if SETARCH and sys.platform ==
 class Worker:
     """``python -m harness.worker`` for one variant (``name``), kept running to be asked."""
 
-    def __init__(self, name: str | None, python: str = sys.executable):
+    def __init__(self, name: str | None, python: str = sys.executable, root: Path = ROOT):
+        """``root``: the checkout whose harness (and ``side_by_side``) the worker runs,
+        another commit's for ``compare-commits``."""
         self.name = name
         self.stderr = tempfile.TemporaryFile("w+")  # noqa: SIM115 (read on a crash, closed with it)
         read, write = os.pipe()
         self.process = subprocess.Popen(
             [*SAME_LAYOUT, python, "-m", "harness.worker", str(write)],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"},
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0"},
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,  # the example's own prints
             stderr=self.stderr,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import intervals, jobs, stats
+from harness.paths import ROOT
 from harness.profiles import Profile
 from harness.records import Description, Measured, Placement, Reference, Variant
 
@@ -233,17 +234,27 @@ class Rounds:
             row.worker.kill()
 
 
+def with_workers(
+    description: Description, profile: Profile, first: jobs.Worker, python: str, workdir: Path,
+    root: Path = ROOT,
+) -> Rounds:  # fmt: skip
+    """A worker for every runnable variant (``first`` runs the first), from the harness
+    in ``root``: not started yet."""
+    runnable = description.runnable()
+    workers = [first] + [jobs.Worker(v.name, python, root) for v in runnable[1:]]
+    first.name = runnable[0].name
+    rows = [Row(v, w) for v, w in zip(runnable, workers, strict=True)]
+    return Rounds(description, profile, rows, workdir)
+
+
 def measure(
     description: Description, profile: Profile, example: Path, first: jobs.Worker, python: str,
     workdir: Path, say=None,
 ) -> tuple[dict[str, Measured], Reference | None, int]:  # fmt: skip
     """Time every runnable variant in paired rounds; ``first`` (the worker that described
     the example) runs the first. What each measured, the A/A check, the rounds timed."""
-    runnable = description.runnable()
-    workers = [first] + [jobs.Worker(v.name, python) for v in runnable[1:]]
-    first.name = runnable[0].name
-    rows = [Row(v, w) for v, w in zip(runnable, workers, strict=True)]
-    timed = Rounds(description, profile, rows, workdir)
+    timed = with_workers(description, profile, first, python, workdir)
+    rows = list(timed.rows)
     clock = [time.monotonic()]
 
     def lap() -> float:

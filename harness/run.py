@@ -22,7 +22,7 @@ from rich.progress import (
 from harness import jobs, machine, results, rounds, stats, supervise
 from harness.discover import Example
 from harness.fingerprint import fingerprint
-from harness.paths import EXAMPLES
+from harness.paths import EXAMPLES, ROOT
 from harness.profiles import Profile, at_least
 from harness.records import Description, Measured, Record, Transcript, Variant
 
@@ -31,7 +31,7 @@ class ExampleFailed(Exception):
     """An example could not be measured; the message names the variant and what happened."""
 
 
-def describe(example: Example, profile: Profile, python: str) -> tuple:
+def describe(example: Example, profile: Profile, python: str, root: Path = ROOT) -> tuple:
     """A fresh interpreter describes the example at this profile's size: the
     ``Description``, the interpreter's build (after the example's imports), and the
     worker, kept running to time the first variant.
@@ -39,7 +39,7 @@ def describe(example: Example, profile: Profile, python: str) -> tuple:
     It may make the workload's files (``input_bytes`` gives their sizes): a full-size
     file takes minutes to generate the first time, so it gets a variant's time limit.
     """
-    worker = jobs.Worker(None, python)
+    worker = jobs.Worker(None, python, root)
     job = {"do": "describe", "example": str(example.path), "size": profile.name}
     try:
         report = worker.ask(job, profile.timeout, raw=True)
