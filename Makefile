@@ -12,15 +12,13 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
-PYTHON_FT ?= python3.14t
-FT_VENV := .venv-ft
 
 # Use the interpreter found on this machine; never download one.
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean measure-free-threaded compare-commits
+.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -46,14 +44,15 @@ bench: install ## Measure every example with the full profile (for publishing) a
 	$(PY) -m harness measure --profile full
 	$(PY) -m harness render
 
-measure-free-threaded: install ## Measure the GIL example with PYTHON_FT (default python3.14t) into generated/free-threaded/
-	$(PYTHON_FT) -m venv --clear $(FT_VENV)
-	@# NumPy at the locked version for that Python; Numba only where it supports the build
-	@# (the example skips its Numba rows without it, and says so).
-	$(UV) export --frozen --no-hashes --no-dev --no-emit-project | grep -E '^numpy==' > $(FT_VENV)/requirements.txt
-	$(FT_VENV)/bin/python -m pip install --quiet -r $(FT_VENV)/requirements.txt
-	$(PY) -m harness --out generated/free-threaded measure --profile quick --python $(FT_VENV)/bin/python cpu/gil
-	$(PY) -m harness --out generated/free-threaded render
+# The examples whose answer depends on the interpreter (harness/pythons.py lists
+# them), measured with each of PYTHONS into the site's results, beside the
+# harness's own: the pages show a tab per interpreter. Interpreters this machine
+# lacks are skipped. The publishing workflow runs it with 3.14 and 3.14t.
+PYTHONS ?= python3.14 python3.14t
+PROFILE ?= quick
+
+measure-pythons: install ## Measure the interpreter-dependent examples with each of PYTHONS ("python3.12 python3.13"), beside the harness's own
+	$(PY) -m harness measure-pythons --profile $(PROFILE) $(PYTHONS)
 
 # The publishing workflow measures the examples in shards, on several machines at
 # once (SHARD=2/4 is the second of four), and merges their results into one file.

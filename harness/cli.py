@@ -1,10 +1,13 @@
-"""Command line: ``python -m harness measure|serve|render|list|compare|compare-commits|merge``."""
+"""Command line: ``python -m harness measure|measure-pythons|serve|render|list|compare|
+compare-commits|merge``."""
 
 import argparse
 import dataclasses
+import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from rich.console import Console
 from harness import results
 from harness.compare import compare
 from harness.discover import discover
+from harness.interpreter import label_of
 from harness.paths import EXAMPLES, ROOT, generated
 from harness.profiles import PROFILES
 from harness.run import measure_all
@@ -66,6 +70,14 @@ def add_others(commands) -> None:
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
     add_compare_commits(commands)
+    pythons = commands.add_parser(
+        "measure-pythons",
+        help="measure the examples whose answer depends on the interpreter with each one "
+        "named, into the site's results beside the harness's own (then render)",
+    )
+    pythons.add_argument("pythons", nargs="+", help="interpreters: python3.13 python3.14t …")
+    pythons.add_argument("--profile", choices=PROFILES, default="quick")
+    pythons.add_argument("--force", action="store_true", help="measure even unchanged examples")
     merging = commands.add_parser(
         "merge", help="copy examples' results from another results file (a GPU runner's)"
     )
@@ -133,11 +145,22 @@ def measure(args, examples, console) -> int:
             console.print(f"[red]No Python interpreter at {args.python}")
             return 2
         python = os.path.abspath(python)
+    label = interpreter_label(python) if args.python else ""
     results_path = args.out / "results.json"
     failed = measure_all(
-        examples, profile, results_path, args.force, console, python, args.examples
-    )
+        examples, profile, results_path, args.force, console, python, args.examples,
+        label=label,
+    )  # fmt: skip
     return 1 if failed else 0
+
+
+def interpreter_label(python: str) -> str:
+    """ "3.13" or "3.14t": another interpreter's records are kept under "id@3.14t"."""
+    said = subprocess.run(
+        [python, str(ROOT / "harness" / "interpreter.py")], capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    return label_of(json.loads(said.stdout)["python"])
 
 
 def chosen_examples(args) -> list:
@@ -166,6 +189,16 @@ def main(argv=None) -> int:
         return compare(args.out / "results.json", args.other, console)
     if args.command == "merge":
         return merge(args, console)
+    if args.command == "measure-pythons":
+        from harness.pythons import measure_pythons
+        from harness.render import render
+
+        failed = measure_pythons(args.pythons, args.out, PROFILES[args.profile], args.force,
+                                 console)  # fmt: skip
+        if not (args.out / "results.json").exists():
+            return 1 if failed else 0  # nothing measured: every interpreter was skipped
+        rendered = render(args.out / "results.json", args.out, console)
+        return 1 if failed else rendered
     if args.command == "compare-commits":
         from harness.commits import compare_commits
 

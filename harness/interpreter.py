@@ -27,6 +27,12 @@ def python_build() -> dict:
     }
 
 
+def label_of(build: dict) -> str:
+    """ "3.13", or "3.14t" for a free-threaded build: how the pages name an interpreter."""
+    major_minor = ".".join(build["version"].split(".")[:2])
+    return major_minor + ("t" if build["free_threaded"] else "")
+
+
 def usable_cores() -> int:
     """Cores this process may run on (CPU affinity, containers), not all the machine has."""
     if hasattr(os, "process_cpu_count"):  # Python 3.13+

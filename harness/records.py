@@ -173,6 +173,9 @@ class Record:
     transcripts: dict[str, Transcript] = field(default_factory=dict)
     reference: Reference | None = None  # the A/A check (not in the smoke profile)
     rounds: int = 0  # paired rounds timed (0: run as a reader runs it)
+    # Which interpreter measured it, where not the harness's own: "3.13", "3.14t". The
+    # results file keeps it under "id@3.14t", beside the record of the same example.
+    interpreter: str = ""
 
     @property
     def variants(self) -> tuple[Variant, ...]:

@@ -10,7 +10,12 @@ from harness import results
 from harness.plot import render_plot
 from harness.records import Record
 from harness.results import Results
-from harness.table import render_reference_checks, render_table, render_transcript
+from harness.table import (
+    interpreter_name,
+    render_reference_checks,
+    render_table,
+    render_transcript,
+)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -24,9 +29,25 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_record(record: Record, out: Path) -> int:
-    """Write one example's table, plot and transcripts; return how many files changed."""
-    changed = write_if_changed(out / "tables" / f"{record.id}.md", render_table(record))
+def side_by_side(records: list[Record]) -> str:
+    """One table, or a tab per interpreter where others measured the example too
+    (the harness's own first): each tab the whole table, with its own footer."""
+    if len(records) == 1:
+        return render_table(records[0])
+    tabs = []
+    for record in records:
+        indented = "\n".join(
+            f"    {line}" if line else "" for line in render_table(record).split("\n")
+        )
+        tabs.append(f'=== "{interpreter_name(record)}"\n\n{indented}')
+    return "\n\n".join(tabs) + "\n"
+
+
+def render_record(record: Record, out: Path, others: list[Record] = ()) -> int:
+    """Write one example's table (a tab per interpreter), plot and transcripts; return
+    how many files changed."""
+    table = side_by_side([record, *others])
+    changed = write_if_changed(out / "tables" / f"{record.id}.md", table)
     changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
     for title in record.transcripts:
         text = render_transcript(record, title)
@@ -34,8 +55,17 @@ def render_record(record: Record, out: Path) -> int:
     return changed
 
 
+def by_example(data: Results) -> dict[str, list[Record]]:
+    """Each example's records: the harness's own interpreter first, then the others'
+    by name ("cpu/gil", then "cpu/gil@3.13", "cpu/gil@3.14t")."""
+    found: dict[str, list[Record]] = {}
+    for _, record in sorted(data.examples.items(), key=lambda kv: ("@" in kv[0], kv[0])):
+        found.setdefault(record.id, []).append(record)
+    return found
+
+
 def render_all(data: Results, out: Path) -> int:
-    changed = sum(render_record(record, out) for _, record in sorted(data.examples.items()))
+    changed = sum(render_record(first, out, others) for first, *others in by_example(data).values())
     summary = render_reference_checks(list(data.examples.values()))
     return changed + write_if_changed(out / "reading" / "a-a-checks.md", summary)
 

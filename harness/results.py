@@ -31,6 +31,11 @@ class Results:
     schema: int = SCHEMA
 
 
+def key_of(example_id: str, interpreter: str = "") -> str:
+    """Where a record is kept: "cpu/gil", or "cpu/gil@3.14t" for another interpreter's."""
+    return f"{example_id}@{interpreter}" if interpreter else example_id
+
+
 def decode(text: bytes | str, path: Path) -> Results:
     """Results from JSON, or ResultsError saying exactly what is wrong."""
     try:

@@ -196,7 +196,7 @@ def measure_in_rounds(m: Measuring, first: jobs.Worker):
 
 
 def measure_example(
-    example: Example, profile: Profile, python: str, key: str, progress, task
+    example: Example, profile: Profile, python: str, key: str, progress, task, label: str = ""
 ) -> Record:
     since = machine.cpu_times()
     description, built, first = describe(example, profile, python)
@@ -228,6 +228,7 @@ def measure_example(
         transcripts=transcripts,
         reference=reference,
         rounds=count,
+        interpreter=label,
     )
 
 
@@ -268,18 +269,24 @@ class Session:
     every good result is saved as soon as it is measured.
     """
 
-    def __init__(self, profile, results_path, force, console, python, examples_root):
+    def __init__(self, profile, results_path, force, console, python, examples_root, label=""):
         self.profile, self.results_path, self.force = profile, results_path, force
         self.console, self.python, self.examples_root = console, python, examples_root
+        self.label = label  # another interpreter's: its records are kept as "id@label"
         self.data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
         self.failed: list[str] = []
 
     def measure(self, example: Example, progress, task) -> Record | None:
         """A new record for the example, or None when the stored one still stands."""
         key = fingerprint_of(example, self.python, self.examples_root)
-        if not self.force and is_fresh(self.data.examples.get(example.id), key, self.profile):
+        if not self.force and is_fresh(
+            self.data.examples.get(self.key(example)), key, self.profile
+        ):
             return None
-        return measure_example(example, self.profile, self.python, key, progress, task)
+        return measure_example(example, self.profile, self.python, key, progress, task, self.label)
+
+    def key(self, example: Example) -> str:
+        return results.key_of(example.id, self.label)
 
     def one(self, example: Example, prefix: str, progress, task) -> None:
         try:
@@ -292,10 +299,10 @@ class Session:
             self.fail(example, f"{prefix}: FAILED, {said}")
             return
         if record is None:
-            date = self.data.examples[example.id].environment.date
+            date = self.data.examples[self.key(example)].environment.date
             self.console.print(f"{prefix}: unchanged since {date}, kept")
             return
-        self.data.examples[example.id] = record
+        self.data.examples[self.key(example)] = record
         results.save(self.data, self.results_path)  # after each example: a crash loses nothing
         self.console.print(f"{prefix}: {summary_of(record)}")
 
@@ -321,6 +328,7 @@ def measure_all(
     python: str = sys.executable,
     examples_root: Path = EXAMPLES,
     after_each=None,
+    label: str = "",
 ) -> int:
     """Measure what changed; keep every good result; return the number of failed examples.
 
@@ -329,7 +337,7 @@ def measure_all(
     """
     console = console or Console(stderr=True)
     supervise.become_subreaper()
-    session = Session(profile, results_path, force, console, python, examples_root)
+    session = Session(profile, results_path, force, console, python, examples_root, label)
     with Progress(*PROGRESS_COLUMNS, console=console, transient=True) as progress:
         for number, example in enumerate(examples, 1):
             task = progress.add_task(example.id, total=None)

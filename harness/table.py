@@ -44,11 +44,29 @@ def median_cell(record: Record, v: Variant) -> str:
     return f"{duration(wall.median)}{NBSP}±{NBSP}{percent(spread)}"
 
 
+def build_text(py) -> str:
+    """With the GIL, or free-threaded and whether the GIL stayed off after the imports."""
+    if not py.free_threaded:
+        return "with the GIL"
+    if py.gil_enabled:
+        return "free-threaded, but an import turned the GIL back on: threads ran one at a time"
+    return "free-threaded, the GIL off"
+
+
+def interpreter_name(record: Record) -> str:
+    """A tab's name: "Python 3.12", "Python 3.14t (GIL off)"."""
+    py = record.environment.python
+    name = f"Python {record.interpreter or '.'.join(py.version.split('.')[:2])}"
+    if py.free_threaded:
+        name += " (GIL back on)" if py.gil_enabled else " (GIL off)"
+    return name
+
+
 def where(record: Record) -> str:
     """The machine, the Python build, the commit and the date of a record."""
     env = record.environment
     hw, py, load = env.hardware, env.python, env.load
-    build = "free-threaded" if py.free_threaded else "with the GIL"
+    build = build_text(py)
     quota = f", a CPU quota of {load.cpu_quota:g} cores" if load.cpu_quota else ""
     gpu = f"; GPU {load.gpu}" if load.gpu else ""
     return (
@@ -106,8 +124,14 @@ def not_significant_note(record: Record) -> str:
 
 def footer(record: Record) -> str:
     size = ", ".join(f"{k}={v}" for k, v in record.description.size.items())
+    other = ""
+    if record.interpreter:  # not the interpreter the harness itself runs on
+        other = (
+            f"Measured with Python {record.interpreter} (`make measure-pythons`, or the "
+            "publishing workflow), beside the harness's own interpreter. "
+        )
     return (
-        f"<small>{record.profile.capitalize()} profile, {size}; {how_timed(record)}"
+        f"<small>{other}{record.profile.capitalize()} profile, {size}; {how_timed(record)}"
         f"{reference_line(record)} {where(record)}</small>"
     )
 

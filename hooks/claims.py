@@ -36,6 +36,11 @@ was not checked there.
 
 In a name, ``*`` stands for what differs between machines, such as the core
 count in "pure Python: * threads".
+
+A claim about another interpreter's table names it: ``{claim cpu/gil@3.14t: …}``.
+Where that interpreter did not measure (a reader's machine without it), or a
+free-threaded run had the GIL turned back on by an import, the sentence is
+shown with a note saying so, unchecked.
 """
 
 import fnmatch
@@ -52,7 +57,7 @@ from harness.profiles import PROFILES
 from harness.records import Record, Variant
 
 CLAIM = re.compile(
-    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.-]+)"
+    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.@-]+)"
     rf"(?: at (?P<profile>{'|'.join(PROFILES)}) size)?: (?P<check>[^}}]+)\}}",
     re.S,
 )
@@ -199,12 +204,28 @@ def on_post_build(config) -> None:
         )
 
 
+def about_another_interpreter(example: str, record: Record | None) -> str:
+    """Why a claim about another interpreter's table ("cpu/gil@3.14t") is not checked
+    here, if it is not: that interpreter did not measure, or the GIL came back on."""
+    label = example.partition("@")[2]
+    if record is None:
+        return f"Python {label}: not measured here; `make measure-pythons` measures it"
+    py = record.environment.python
+    if py.free_threaded and py.gil_enabled:
+        return f"not checked: an import turned the GIL back on in Python {label}'s run"
+    return ""
+
+
 def verdict(match: re.Match, record: Record | None, where: str, serving: bool) -> str:
     """What the page shows in place of one claim (a failure in a strict build is kept,
     and every one of them named when the build ends)."""
     sentence = match["sentence"]
     if record is not None and not PROFILES[record.profile].meaningful:
         return sentence  # its numbers only prove that the examples run
+    if "@" in match["example"]:
+        unchecked = about_another_interpreter(match["example"], record)
+        if unchecked:
+            return f"{sentence} <small>({unchecked})</small>"
     if record is None:
         if serving:
             return sentence  # not measured yet: the placeholder says so

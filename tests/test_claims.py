@@ -192,3 +192,44 @@ def test_a_full_size_claim_is_checked_against_a_full_table(tmp_path):
     )
     config, generated = site_with_full_size_claim(tmp_path / "holds", "full", 0.4)
     assert build(config, tmp_path / "holds" / "site", generated).returncode == 0
+
+
+FREE_THREADED_CLAIM = (
+    '[[Threads help pure Python on 3.14t.]]{claim cpu/gil@3.14t: "* threads" '
+    "speedup at least {limit}}"
+)
+
+
+def measured_by_3_14t(gil_enabled: bool):
+    from harness.records import PythonBuild
+
+    python = PythonBuild("3.14.0", free_threaded=True, gil_enabled=gil_enabled)
+    environment = dataclasses.replace(STEADY.environment, python=python)
+    return dataclasses.replace(STEADY, interpreter="3.14t", environment=environment)
+
+
+def shown(limit: float, found) -> tuple[str, list[str]]:
+    """What a strict build shows for the claim, and the failures it would end with."""
+    claims.failures.clear()
+    match = claims.CLAIM.search(FREE_THREADED_CLAIM.replace("{limit}", str(limit)))
+    said = claims.verdict(match, found, "index.md", serving=False)
+    return said, list(claims.failures)
+
+
+def test_a_claim_about_another_interpreter_is_checked_against_its_own_table():
+    said, failures = shown(1.5, measured_by_3_14t(gil_enabled=False))
+    assert said == "Threads help pure Python on 3.14t." and len(failures) == 1
+    assert "does not hold: expected '* threads' at least 1.5×" in failures[0]
+    assert shown(0.9, measured_by_3_14t(gil_enabled=False)) == (
+        "Threads help pure Python on 3.14t.",
+        [],
+    )
+
+
+def test_a_claim_about_an_interpreter_not_measured_or_with_the_gil_back_on_is_unchecked():
+    said, failures = shown(1.5, None)  # a reader's machine without 3.14t
+    assert failures == []
+    assert "Python 3.14t: not measured here; `make measure-pythons` measures it" in said
+    said, failures = shown(1.5, measured_by_3_14t(gil_enabled=True))
+    assert failures == []
+    assert "not checked: an import turned the GIL back on in Python 3.14t's run" in said

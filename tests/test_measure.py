@@ -552,7 +552,10 @@ def test_examples_can_be_measured_with_another_interpreter(tmp_path):
         "--python", python, "grouped",
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    record = stored(tmp_path, "grouped")
+    # Kept beside the harness's own interpreter's record, under the other's name.
+    label = ".".join(version.split(".")[:2])
+    record = stored(tmp_path, f"grouped@{label}")
+    assert record.interpreter == label and record.id == "grouped"
     assert record.environment.python.version == version
     assert "said hello" in record.transcripts["summary"].output  # run by that interpreter too
 
@@ -748,3 +751,10 @@ def test_the_mkdocs_hooks_import_nothing_that_measures():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_an_interpreter_this_machine_lacks_is_skipped_and_said(tmp_path):
+    run = harness("--out", tmp_path, "measure-pythons", "no-such-python3.99")
+    assert run.returncode == 0, run.stderr
+    assert "No interpreter no-such-python3.99 on this machine: skipped" in run.stderr
+    assert not (tmp_path / "results.json").exists()

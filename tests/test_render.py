@@ -1,5 +1,6 @@
 """What a reader sees of a record: its table, its footer, its plot, and the numbers in them."""
 
+import dataclasses
 import math
 
 import pytest
@@ -28,7 +29,7 @@ def test_a_table_has_a_row_per_variant_with_its_speedup_and_a_footer_that_says_w
     assert rows[2].startswith("| sum") and "| 2.00× |" in rows[2]
     assert "Quick profile, n=1; each variant run once, as a reader runs the script." in table
     assert "Test CPU, 2 usable of 4 logical cores, 8 GiB, Linux x86_64" in table
-    assert "Python 3.13.0 (free-threaded); commit abc1234, 2026-01-01." in table
+    assert "Python 3.13.0 (free-threaded, the GIL off); commit abc1234, 2026-01-01." in table
 
 
 def test_bound_and_efficiency_columns_appear_when_an_example_asks():
@@ -222,3 +223,53 @@ def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
             measured = laws.amdahl(serial, workers)
             assert laws.karp_flatt(measured, workers) == pytest.approx(serial)
     assert laws.karp_flatt(1.0, 1) is None
+
+
+def interpreters_results():
+    """One example measured by the harness's own Python and by two others: a
+    free-threaded 3.14t with the GIL off, and one where an import turned it back on."""
+    from harness.records import PythonBuild
+    from harness.results import Results
+
+    rows = [row("one thread", 2.0), row("2 threads", 1.0, baseline="one thread")]
+    own = record(rows)
+    own = dataclasses.replace(
+        own, environment=dataclasses.replace(own.environment, python=PythonBuild("3.12.8"))
+    )
+
+    def other(label, gil_enabled):
+        made = record(rows, interpreter=label)
+        python = PythonBuild("3.14.0", free_threaded=True, gil_enabled=gil_enabled)
+        return dataclasses.replace(
+            made, environment=dataclasses.replace(made.environment, python=python)
+        )
+
+    return Results(
+        examples={"x": own, "x@3.14t": other("3.14t", False), "x@3.14tb": other("3.14tb", True)}
+    )
+
+
+def test_an_example_measured_by_several_interpreters_gets_a_tab_each_own_first(tmp_path):
+    from harness.render import render_all
+
+    render_all(interpreters_results(), tmp_path)
+    table = (tmp_path / "tables" / "x.md").read_text()
+    tabs = [line for line in table.splitlines() if line.startswith("=== ")]
+    assert tabs == ['=== "Python 3.12"', '=== "Python 3.14t (GIL off)"',
+                    '=== "Python 3.14tb (GIL back on)"']  # fmt: skip
+    # Each tab is a whole table with its own footer, indented under its tab.
+    assert table.count("\n    | 2 threads | 1.00") == 3  # and its full table, deeper
+    assert table.count("\n        | 2 threads | 1.00") == 3
+    assert table.count("Measured with Python 3.14t (") == 1
+    assert "Measured with Python 3.12" not in table  # the harness's own says nothing
+    assert "free-threaded, the GIL off" in table
+    assert "an import turned the GIL back on: threads ran one at a time" in table
+    assert not (tmp_path / "tables" / "x@3.14t.md").exists()
+
+
+def test_an_example_measured_by_one_interpreter_has_no_tabs(tmp_path):
+    from harness.render import render_all
+    from harness.results import Results
+
+    render_all(Results(examples={"x": record([row("a", 1.0)])}), tmp_path)
+    assert "===" not in (tmp_path / "tables" / "x.md").read_text()
