@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons
+.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons history
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -85,6 +85,15 @@ SUMMARY ?=
 
 compare-commits: install ## Measure changed examples at BASE and HEAD_COMMIT, interleaved, and table what moved
 	$(PY) -m harness compare-commits $(if $(SUMMARY),--summary "$(SUMMARY)") "$(BASE)" "$(HEAD_COMMIT)"
+
+# Each publish keeps what the ones before it measured: the live site's history.json
+# (PREVIOUS: its URL, or a file) plus this publish's speedups, then the trends and
+# the What changed page are rendered. Without PREVIOUS a new history starts.
+PREVIOUS ?=
+
+history: install ## Add this publish's speedups to the previous history (PREVIOUS=URL or file), and render
+	$(PY) -m harness history $(if $(PREVIOUS),--previous "$(PREVIOUS)")
+	$(PY) -m harness render
 
 render: install ## Render tables and plots from the results file
 	$(PY) -m harness render

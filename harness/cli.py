@@ -70,6 +70,14 @@ def add_others(commands) -> None:
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
     add_compare_commits(commands)
+    history = commands.add_parser(
+        "history",
+        help="add this publish's speedups to the previous history (the live site's) into "
+        "OUT/history.json; `render` then draws the trends and the What changed page",
+    )
+    history.add_argument("--previous", help="the live site's history.json: a URL or a file")
+    history.add_argument("--docs", type=Path, default=ROOT / "docs", help="pages with claims")
+    history.add_argument("--commit", help="this publish's commit (default: the checkout's)")
     pythons = commands.add_parser(
         "measure-pythons",
         help="measure the examples whose answer depends on the interpreter with each one "
@@ -189,6 +197,11 @@ def main(argv=None) -> int:
         return compare(args.out / "results.json", args.other, console)
     if args.command == "merge":
         return merge(args, console)
+    if args.command == "history":
+        from harness.history import record_publish
+
+        return record_publish(args.out / "results.json", args.previous, args.docs, args.out,
+                              lambda said: console.print(said), args.commit)  # fmt: skip
     if args.command == "measure-pythons":
         from harness.pythons import measure_pythons
         from harness.render import render

@@ -7,6 +7,7 @@ reloads once per finished example, not for every file.
 from pathlib import Path
 
 from harness import results
+from harness.history import load as load_history
 from harness.plot import render_plot
 from harness.records import Record
 from harness.results import Results
@@ -16,6 +17,7 @@ from harness.table import (
     render_table,
     render_transcript,
 )
+from harness.trend import changes_page, trend_block
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -43,10 +45,10 @@ def side_by_side(records: list[Record]) -> str:
     return "\n\n".join(tabs) + "\n"
 
 
-def render_record(record: Record, out: Path, others: list[Record] = ()) -> int:
-    """Write one example's table (a tab per interpreter), plot and transcripts; return
-    how many files changed."""
-    table = side_by_side([record, *others])
+def render_record(record: Record, out: Path, others: list[Record] = (), history=None) -> int:
+    """Write one example's table (a tab per interpreter, its trend under it), plot and
+    transcripts; return how many files changed."""
+    table = side_by_side([record, *others]) + trend_block(history, record.id)
     changed = write_if_changed(out / "tables" / f"{record.id}.md", table)
     changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
     for title in record.transcripts:
@@ -65,8 +67,12 @@ def by_example(data: Results) -> dict[str, list[Record]]:
 
 
 def render_all(data: Results, out: Path) -> int:
-    changed = sum(render_record(first, out, others) for first, *others in by_example(data).values())
+    history = load_history(out / "history.json")
+    changed = sum(
+        render_record(first, out, others, history) for first, *others in by_example(data).values()
+    )
     summary = render_reference_checks(list(data.examples.values()))
+    changed += write_if_changed(out / "history" / "changes.md", changes_page(history))
     return changed + write_if_changed(out / "reading" / "a-a-checks.md", summary)
 
 
