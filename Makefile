@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons history
+.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons history bench-large merge-large
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -93,6 +93,18 @@ PREVIOUS ?=
 
 history: install ## Add this publish's speedups to the previous history (PREVIOUS=URL or file), and render
 	$(PY) -m harness history $(if $(PREVIOUS),--previous "$(PREVIOUS)")
+	$(PY) -m harness render
+
+# Where the repository names a larger runner (LARGE_RUNNER), the parallel pages
+# are measured there too, so that a reader with 8 or 16 cores sees rows for as
+# many workers: a tab per machine, named for its cores.
+LARGE_EXAMPLES ?= cpu/processes cpu/amdahl cpu/gustafson cpu/gil parallel/engines
+
+bench-large: install ## On a larger machine: measure the parallel pages (full) into generated/large/, labelled with its cores
+	$(PY) -m harness --out generated/large measure --profile full --label "$$(nproc)-cores" $(LARGE_EXAMPLES)
+
+merge-large: install ## Add a larger runner's results (generated/large/results.json) to the site's, and render
+	$(PY) -m harness merge generated/large/results.json
 	$(PY) -m harness render
 
 render: install ## Render tables and plots from the results file

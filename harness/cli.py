@@ -53,6 +53,11 @@ def add_measure(commands) -> None:
         help="I/N: measure every N-th example from the I-th (1-based), so that N machines "
         "share the examples (merge their results with `merge`)",
     )
+    measure.add_argument(
+        "--label",
+        help="keep the records as id@LABEL, beside the site's own: another interpreter's "
+        "(the default with --python: 3.13, 3.14t) or another machine's (16-cores)",
+    )
     measure.add_argument("only", nargs="*", help="measure examples whose id contains this")
 
 
@@ -153,7 +158,7 @@ def measure(args, examples, console) -> int:
             console.print(f"[red]No Python interpreter at {args.python}")
             return 2
         python = os.path.abspath(python)
-    label = interpreter_label(python) if args.python else ""
+    label = args.label or (interpreter_label(python) if args.python else "")
     results_path = args.out / "results.json"
     failed = measure_all(
         examples, profile, results_path, args.force, console, python, args.examples,

@@ -37,11 +37,12 @@ def side_by_side(records: list[Record]) -> str:
     if len(records) == 1:
         return render_table(records[0])
     tabs = []
+    cores = records[0].environment.hardware.usable_cores
     for record in records:
         indented = "\n".join(
             f"    {line}" if line else "" for line in render_table(record).split("\n")
         )
-        tabs.append(f'=== "{interpreter_name(record)}"\n\n{indented}')
+        tabs.append(f'=== "{interpreter_name(record, cores)}"\n\n{indented}')
     return "\n\n".join(tabs) + "\n"
 
 

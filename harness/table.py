@@ -6,6 +6,7 @@ every column is in the full table under it, which a reader opens on demand.
 """
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,10 +54,21 @@ def build_text(py) -> str:
     return "free-threaded, the GIL off"
 
 
-def interpreter_name(record: Record) -> str:
-    """A tab's name: "Python 3.12", "Python 3.14t (GIL off)"."""
+def names_interpreter(record: Record) -> bool:
+    """Whether a record's label is an interpreter's ("3.13", "3.14t"), not a machine's."""
+    return re.fullmatch(r"\d+\.\d+t?", record.interpreter) is not None
+
+
+def interpreter_name(record: Record, cores: int | None = None) -> str:
+    """A tab's name: "Python 3.12", "Python 3.14t (GIL off)", and "on 16 cores" where
+    another machine measured it (a larger runner's label is not a version)."""
     py = record.environment.python
-    name = f"Python {record.interpreter or '.'.join(py.version.split('.')[:2])}"
+    version = ".".join(py.version.split(".")[:2])
+    label = record.interpreter if names_interpreter(record) else ""
+    name = f"Python {label or version}"
+    usable = record.environment.hardware.usable_cores
+    if cores is not None and usable != cores:
+        name += f" on {usable} cores"
     if py.free_threaded:
         name += " (GIL back on)" if py.gil_enabled else " (GIL off)"
     return name
@@ -125,11 +137,13 @@ def not_significant_note(record: Record) -> str:
 def footer(record: Record) -> str:
     size = ", ".join(f"{k}={v}" for k, v in record.description.size.items())
     other = ""
-    if record.interpreter:  # not the interpreter the harness itself runs on
+    if names_interpreter(record):  # not the interpreter the harness itself runs on
         other = (
             f"Measured with Python {record.interpreter} (`make measure-pythons`, or the "
             "publishing workflow), beside the harness's own interpreter. "
         )
+    elif record.interpreter:  # another machine: the publishing workflow's larger runner
+        other = f"Measured on another machine ({record.interpreter}), beside the site's own. "
     return (
         f"<small>{other}{record.profile.capitalize()} profile, {size}; {how_timed(record)}"
         f"{reference_line(record)} {where(record)}</small>"

@@ -245,7 +245,7 @@ def interpreters_results():
         )
 
     return Results(
-        examples={"x": own, "x@3.14t": other("3.14t", False), "x@3.14tb": other("3.14tb", True)}
+        examples={"x": own, "x@3.14t": other("3.14t", False), "x@3.15t": other("3.15t", True)}
     )
 
 
@@ -256,7 +256,7 @@ def test_an_example_measured_by_several_interpreters_gets_a_tab_each_own_first(t
     table = (tmp_path / "tables" / "x.md").read_text()
     tabs = [line for line in table.splitlines() if line.startswith("=== ")]
     assert tabs == ['=== "Python 3.12"', '=== "Python 3.14t (GIL off)"',
-                    '=== "Python 3.14tb (GIL back on)"']  # fmt: skip
+                    '=== "Python 3.15t (GIL back on)"']  # fmt: skip
     # Each tab is a whole table with its own footer, indented under its tab.
     assert table.count("\n    | 2 threads | 1.00") == 3  # and its full table, deeper
     assert table.count("\n        | 2 threads | 1.00") == 3
@@ -273,3 +273,20 @@ def test_an_example_measured_by_one_interpreter_has_no_tabs(tmp_path):
 
     render_all(Results(examples={"x": record([row("a", 1.0)])}), tmp_path)
     assert "===" not in (tmp_path / "tables" / "x.md").read_text()
+
+
+def test_a_larger_machines_records_get_a_tab_named_for_its_cores(tmp_path):
+    from harness.render import render_all
+    from harness.results import Results
+
+    rows = [row("one worker", 2.0), row("16 workers", 0.2, baseline="one worker")]
+    own = record(rows)
+    large = record(rows, interpreter="16-cores")
+    hardware = dataclasses.replace(large.environment.hardware, usable_cores=16)
+    large = dataclasses.replace(
+        large, environment=dataclasses.replace(large.environment, hardware=hardware)
+    )
+    render_all(Results(examples={"x": own, "x@16-cores": large}), tmp_path)
+    table = (tmp_path / "tables" / "x.md").read_text()
+    assert '=== "Python 3.13 on 16 cores (GIL off)"' in table
+    assert "Measured on another machine (16-cores), beside the site's own." in table
