@@ -24,13 +24,22 @@ def python_build() -> dict:
         "implementation": platform.python_implementation(),
         "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
+        "jit": jit_enabled(),
     }
 
 
+def jit_enabled() -> bool:
+    """Whether CPython's own JIT compiles here (3.14+: a build with it, and PYTHON_JIT=1)."""
+    jit = getattr(sys, "_jit", None)
+    return bool(jit and jit.is_enabled())
+
+
 def label_of(build: dict) -> str:
-    """ "3.13", or "3.14t" for a free-threaded build: how the pages name an interpreter."""
+    """ "3.13", "3.14t" for a free-threaded build, "3.14+jit" with CPython's JIT on: how
+    the pages name an interpreter."""
     major_minor = ".".join(build["version"].split(".")[:2])
-    return major_minor + ("t" if build["free_threaded"] else "")
+    jit = "+jit" if build.get("jit") else ""
+    return major_minor + ("t" if build["free_threaded"] else "") + jit
 
 
 def usable_cores() -> int:

@@ -4,7 +4,8 @@ interpreter, measured with each interpreter named, beside the harness's own.
 ``EXAMPLES`` is the one list of them; the publishing workflow names the
 interpreters (3.14 and free-threaded 3.14t, installed by setup-python) and a
 contributor names what their machine has (``make measure-pythons
-PYTHONS="python3.12 python3.13"``). For each interpreter: a virtual
+PYTHONS="python3.12 python3.13"``; ``python3.14+jit`` is that interpreter with
+CPython's JIT turned on, ``PYTHON_JIT=1``). For each interpreter: a virtual
 environment of its own (``.venv-pythons/3.13``), the libraries those examples'
 headers list, at the versions ``uv.lock`` pins (one that does not install for
 that build, Numba on a free-threaded one say, is left out, and the rows that
@@ -12,7 +13,9 @@ need it say so), then the examples measured into the site's results under
 "id@3.13", which the pages show as a tab beside the harness's own.
 """
 
+import contextlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,8 +26,9 @@ from harness.paths import ROOT
 from harness.run import measure_all
 
 # Where the interpreter changes the answer: the GIL page's threads, processes and
-# interpreters (InterpreterPoolExecutor, 3.14), on each build.
-EXAMPLES = ("cpu/gil",)
+# interpreters (InterpreterPoolExecutor, 3.14) on each build; the JIT page's loops
+# with CPython's own JIT ("python3.14+jit") beside Numba.
+EXAMPLES = ("cpu/gil", "jit/distances")
 VENVS = ROOT / ".venv-pythons"
 
 
@@ -76,17 +80,45 @@ def measure_pythons(pythons: list[str], out: Path, profile, force: bool, console
     uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
     failed = 0
     for name in pythons:
-        python = shutil.which(name)
-        if python is None:
-            console.print(f"[yellow]No interpreter {name} on this machine: skipped")
-            continue
-        try:
-            label = label_of(build_of(python))
-        except PythonsError as error:
-            console.print(f"[yellow]{error}: skipped")
-            continue
-        console.print(f"Python {label} ({python}): {', '.join(e.id for e in examples)}")
-        venv_python = environment_for(python, label, needs, uv, console)
-        failed += measure_all(examples, profile, out / "results.json", force, console,
-                              venv_python, label=label)  # fmt: skip
+        with jit_if_asked(name) as executable:
+            failed += measure_with(executable, name, examples, needs, uv, out, profile, force,
+                                   console)  # fmt: skip
     return failed
+
+
+@contextlib.contextmanager
+def jit_if_asked(name: str):
+    """ "python3.14+jit": that interpreter with PYTHON_JIT=1 (its workers inherit it)."""
+    if not name.endswith("+jit"):
+        yield name
+        return
+    before = os.environ.get("PYTHON_JIT")
+    os.environ["PYTHON_JIT"] = "1"
+    try:
+        yield name.removesuffix("+jit")
+    finally:
+        if before is None:
+            del os.environ["PYTHON_JIT"]
+        else:
+            os.environ["PYTHON_JIT"] = before
+
+
+def measure_with(executable, name, examples, needs, uv, out, profile, force, console) -> int:
+    python = shutil.which(executable)
+    if python is None:
+        console.print(f"[yellow]No interpreter {executable} on this machine: skipped")
+        return 0
+    try:
+        build = build_of(python)
+    except PythonsError as error:
+        console.print(f"[yellow]{error}: skipped")
+        return 0
+    if name.endswith("+jit") and not build.get("jit"):
+        console.print(f"[yellow]{executable} has no JIT to turn on (CPython 3.14+ built with "
+                      "--enable-experimental-jit): skipped")  # fmt: skip
+        return 0
+    label = label_of(build)
+    console.print(f"Python {label} ({python}): {', '.join(e.id for e in examples)}")
+    venv_python = environment_for(python, label, needs, uv, console)
+    return measure_all(examples, profile, out / "results.json", force, console, venv_python,
+                       label=label)  # fmt: skip

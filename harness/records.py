@@ -130,6 +130,7 @@ class PythonBuild:
     implementation: str = "CPython"
     free_threaded: bool = False
     gil_enabled: bool = True  # after the example's imports, which may turn it back on
+    jit: bool = False  # CPython's own JIT compiling (3.14+ built with it, PYTHON_JIT=1)
 
 
 @dataclass(frozen=True)

@@ -46,17 +46,21 @@ def median_cell(record: Record, v: Variant) -> str:
 
 
 def build_text(py) -> str:
-    """With the GIL, or free-threaded and whether the GIL stayed off after the imports."""
+    """With the GIL, or free-threaded and whether the GIL stayed off after the imports;
+    and CPython's JIT where it compiled."""
+    jit = ", CPython's JIT on" if py.jit else ""
     if not py.free_threaded:
-        return "with the GIL"
+        return "with the GIL" + jit
     if py.gil_enabled:
-        return "free-threaded, but an import turned the GIL back on: threads ran one at a time"
-    return "free-threaded, the GIL off"
+        return (
+            "free-threaded, but an import turned the GIL back on: threads ran one at a time" + jit
+        )
+    return "free-threaded, the GIL off" + jit
 
 
 def names_interpreter(record: Record) -> bool:
     """Whether a record's label is an interpreter's ("3.13", "3.14t"), not a machine's."""
-    return re.fullmatch(r"\d+\.\d+t?", record.interpreter) is not None
+    return re.fullmatch(r"\d+\.\d+t?(\+jit)?", record.interpreter) is not None
 
 
 def interpreter_name(record: Record, cores: int | None = None) -> str:
@@ -65,12 +69,14 @@ def interpreter_name(record: Record, cores: int | None = None) -> str:
     py = record.environment.python
     version = ".".join(py.version.split(".")[:2])
     label = record.interpreter if names_interpreter(record) else ""
-    name = f"Python {label or version}"
+    name = f"Python {label.removesuffix('+jit') or version}"
     usable = record.environment.hardware.usable_cores
     if cores is not None and usable != cores:
         name += f" on {usable} cores"
     if py.free_threaded:
         name += " (GIL back on)" if py.gil_enabled else " (GIL off)"
+    if py.jit:
+        name += " (JIT on)"
     return name
 
 

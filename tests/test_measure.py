@@ -758,3 +758,10 @@ def test_an_interpreter_this_machine_lacks_is_skipped_and_said(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "No interpreter no-such-python3.99 on this machine: skipped" in run.stderr
     assert not (tmp_path / "results.json").exists()
+
+
+def test_a_jit_asked_of_an_interpreter_without_one_is_skipped_and_said(tmp_path):
+    run = harness("--out", tmp_path, "measure-pythons", f"{sys.executable}+jit")
+    assert run.returncode == 0, run.stderr
+    assert "has no JIT to turn on" in run.stderr and "skipped" in run.stderr
+    assert not (tmp_path / "results.json").exists()
