@@ -364,6 +364,8 @@ BAD_INPUT = [
     ("dataframes/vectorise.py", ["--file", "{garbage.parquet}"], "cannot read it as Parquet"),
     ("dataframes/groupby.py", ["--file", "{garbage.csv}"], "cannot read it as CSV"),
     ("dataframes/larger_than_memory.py", ["--file", "{tmp}/none.csv"], "none.csv: no such file"),
+    ("dataframes/reading.py", ["--file", "{tmp}/none.csv"], "none.csv: no such file"),
+    ("dataframes/reading.py", ["--file", "{garbage.csv}"], "cannot read it as CSV"),
     ("parallel/tweets.py", ["--csv", "{tmp}/none.csv", "--show", "summary"],
      "none.csv: no such file"),
     ("cpu/processes.py", ["--images", "{tmp}/nowhere"], "nowhere: no such folder"),
