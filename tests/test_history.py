@@ -49,16 +49,37 @@ def live_site(tmp_path):
     server.shutdown()
 
 
+@dataclasses.dataclass
+class Said:
+    stderr: str = ""
+
+
 def publish(tmp_path, name, live, url, speedup, numpy, docs):
-    """One publish: its results, the history from the live site plus its own, published."""
+    """One publish, as `make history` then `make render` do it (in this process: the
+    command line is tested below): the history from the live site plus its own."""
+    from harness.history import record_publish
+    from harness.render import render_all
+
     out = tmp_path / name
     out.mkdir(parents=True)
     results.save(results.Results({"sums": measured(speedup, numpy)}), out / "results.json")
-    run = harness("--out", out, "history", "--previous", url, "--docs", docs, "--commit", name)
-    assert run.returncode == 0, run.stderr
-    assert harness("--out", out, "render").returncode == 0
+    said = Said()
+    warn = lambda text: setattr(said, "stderr", said.stderr + text + "\n")  # noqa: E731
+    assert record_publish(out / "results.json", url, docs, out, warn, commit=name) == 0
+    render_all(results.load(out / "results.json"), out)
     shutil.copy(out / "history.json", live / "history.json")
-    return out, run
+    return out, said
+
+
+def test_the_history_command_adds_a_publish_and_render_draws_it(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    results.save(results.Results({"sums": measured(2.0, "2.3.0")}), out / "results.json")
+    run = harness("--out", out, "history", "--docs", tmp_path, "--commit", "abc")
+    assert run.returncode == 0, run.stderr
+    assert "No previous history named (--previous): starting a new one" in run.stderr
+    assert harness("--out", out, "render").returncode == 0
+    assert "1 publish(es), from abc" in (out / "history" / "changes.md").read_text()
 
 
 def test_three_publishes_keep_their_history_and_list_the_one_step(tmp_path, live_site):

@@ -282,8 +282,8 @@ VARIANTS = {
         "CSV, pandas usecols and dtype": lambda f: pandas_columns_and_dtypes(
             f.csv
         ),
-        "CSV, pandas PyArrow engine and dtypes": lambda f: pandas_arrow_backed(
-            f.csv
+        "CSV, pandas PyArrow engine, Arrow-backed": lambda f: (
+            pandas_arrow_backed(f.csv)
         ),
         "CSV, Polars read_csv": lambda f: polars_read_csv(f.csv),
         "CSV, DuckDB read_csv": lambda f: duckdb_on_the_file(f.csv),
