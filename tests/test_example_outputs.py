@@ -328,9 +328,11 @@ def test_oversubscription_pools_have_the_threads_they_say():
 
 
 def test_gpu_kernel_on_numbas_simulator_agrees_with_numpy():
+    # The simulator runs each GPU thread as a Python thread: small arrays, none a
+    # whole number of 256-thread blocks, so the last block's bounds check runs too.
     run = run_script(
-        "gpu/gpu_arrays.py", "--size", "smoke", "--show", "simulated",
-        env={"NUMBA_ENABLE_CUDASIM": "1"}, timeout=300,
+        "gpu/gpu_arrays.py", "--small", "100", "--medium", "1000", "--large", "3000",
+        "--show", "simulated", env={"NUMBA_ENABLE_CUDASIM": "1"}, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr  # the script checks the kernel's sum against NumPy's
     assert "Numba kernel: simulated" in run.stdout
