@@ -111,6 +111,23 @@ def test_bottlenecks_cprofile_report_starts_with_the_pipeline():
     assert entries and "(pipeline)" in entries[0], run.stdout
 
 
+def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows():
+    # Hits are counts, not times: the loop over the rows runs once per row, plus once
+    # to end, whatever the machine.
+    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "line-profile")
+    assert run.returncode == 0, run.stderr
+    assert "Function: clean at line" in run.stdout
+    assert "Function: aggregate at line" in run.stdout
+    clean = run.stdout.split("Function: clean")[1].split("Function: aggregate")[0]
+    hits = {
+        line.split(maxsplit=5)[-1].strip(): int(line.split()[1])
+        for line in clean.splitlines()
+        if line.strip().endswith(("for row in rows:", 'if row["temperature"] in ("", "NA"):'))
+    }
+    rows = hits['if row["temperature"] in ("", "NA"):']
+    assert rows > 0 and hits["for row in rows:"] == rows + 1
+
+
 def test_bottlenecks_pyinstrument_reports_the_pipeline():
     # pyinstrument samples: a short step may fall between two samples, so only the
     # function every sample is inside of is certain to be named.

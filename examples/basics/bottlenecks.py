@@ -1,6 +1,6 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["numpy>=2.1", "pyinstrument>=5.1"]
+# dependencies = ["numpy>=2.1", "pyinstrument>=5.1", "line-profiler>=4.1"]
 # ///
 """Find where a small data pipeline spends its time before making anything
 faster.
@@ -8,9 +8,10 @@ faster.
 The pipeline reads temperature readings from CSV text, drops bad rows,
 converts units and averages per station and day: the load, clean, transform
 and aggregate steps of most data work. The script times it the right way
-(wall and CPU time), profiles it with cProfile and pyinstrument, tells an
-I/O-bound run from a CPU-bound one, and compares four ways of writing the
-same transform: a for loop, a list comprehension, ``map`` and NumPy.
+(wall and CPU time), profiles it with cProfile, pyinstrument and
+line_profiler, tells an I/O-bound run from a CPU-bound one, and compares four
+ways of writing the same transform: a for loop, a list comprehension, ``map``
+and NumPy.
 """
 
 import cProfile
@@ -141,6 +142,20 @@ def show_pyinstrument(text: str) -> None:
 # --8<-- [end:pyinstrument]
 
 
+# --8<-- [start:line_profile]
+def show_line_profile(text: str) -> None:
+    """Time per line of the steps named (what `kernprof -l -v` prints for
+    functions decorated with @profile), after one call of the pipeline."""
+    from line_profiler import LineProfiler
+
+    profiler = LineProfiler(clean, aggregate)
+    profiler.runcall(pipeline, text)
+    profiler.print_stats(output_unit=1e-3, stripzeros=True)
+
+
+# --8<-- [end:line_profile]
+
+
 # --8<-- [start:which_bound]
 class SlowHandler(BaseHTTPRequestHandler):
     """A local server that takes 50 ms to answer, like a remote API."""
@@ -251,6 +266,7 @@ SHOW = {
     "timing": lambda r: show_timing(r.csv),
     "cprofile": lambda r: show_cprofile(r.csv),
     "pyinstrument": lambda r: show_pyinstrument(r.csv),
+    "line-profile": lambda r: show_line_profile(r.csv),
     "which-bound": lambda r: show_which_bound(r.csv),
 }
 
@@ -265,6 +281,7 @@ BENCHMARK = {
         "timing": ["--show", "timing"],
         "cprofile": ["--show", "cprofile"],
         "pyinstrument": ["--show", "pyinstrument"],
+        "line-profile": ["--show", "line-profile"],
         "which-bound": ["--show", "which-bound"],
     },
 }
