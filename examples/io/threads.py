@@ -19,6 +19,7 @@ service instead. Every variant returns the same per-day summary.
 
 import datetime as dt
 import os
+import socket
 import statistics
 import sys
 import threading
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -245,11 +247,15 @@ def workload(
 
 def reachable(base_url: str, date: str) -> None:
     """One request first: a URL that does not answer gets a sentence, not a
-    traceback from every thread."""
+    traceback from every thread (and at once where nothing listens: no
+    retries against a closed port)."""
+    url = urlsplit(base_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
+        socket.create_connection((url.hostname, port), timeout=10).close()
         with make_session() as session:
             fetch_day(session, base_url, date)
-    except (requests.RequestException, KeyError, ValueError) as error:
+    except (OSError, requests.RequestException, KeyError, ValueError) as error:
         raise SystemExit(
             f"{base_url}: no day of readings from it ({error})"
         ) from None

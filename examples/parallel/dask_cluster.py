@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from running import usable_cores
 from tweets_analysis import (
@@ -173,9 +175,13 @@ def reachable(address: str) -> None:
     """A scheduler that does not answer gets a sentence, not a traceback."""
     from dask.distributed import Client
 
+    where = urlsplit(address)
     try:
+        # at once where nothing listens; a scheduler that does gets 10 s
+        with socket.create_connection((where.hostname, where.port), timeout=10):
+            pass
         Client(address, timeout=10).close()
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError) as error:
         raise SystemExit(
             f"{address}: no Dask scheduler answers ({error})"
         ) from None
