@@ -139,4 +139,4 @@ format: install ## Format and auto-fix with ruff
 	.venv/bin/ruff check --fix .
 
 clean: ## Remove generated files and environments (not the image cache)
-	rm -rf generated site .venv .venv-ft .tools
+	rm -rf generated site .venv .venv-ft .venv-pythons .tools
