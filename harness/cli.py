@@ -3,17 +3,15 @@ compare-commits|merge``."""
 
 import argparse
 import dataclasses
-import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
-from harness import results
+from harness import machine, results
 from harness.compare import compare
 from harness.discover import discover
 from harness.interpreter import label_of
@@ -169,11 +167,7 @@ def measure(args, examples, console) -> int:
 
 def interpreter_label(python: str) -> str:
     """ "3.13" or "3.14t": another interpreter's records are kept under "id@3.14t"."""
-    said = subprocess.run(
-        [python, str(ROOT / "harness" / "interpreter.py")], capture_output=True, text=True,
-        check=True,
-    )  # fmt: skip
-    return label_of(json.loads(said.stdout)["python"])
+    return label_of(machine.python_build(python))
 
 
 def chosen_examples(args) -> list:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import msgspec
 
-from harness import intervals, jobs, rounds, rules, run
+from harness import intervals, jobs, rounds, run
+from harness import table as table_text
 from harness.discover import Example, discover
 from harness.intervals import Ratio
 from harness.paths import ROOT
@@ -179,23 +180,16 @@ def compare_example(example_id, roots, profile, python, factor, say) -> list[Cha
 
 
 def times(ratio: Ratio) -> str:
-    """ "1.32× ± 4 %" for a speedup."""
-    return speedup_text(ratio.value) + half(ratio)
-
-
-def speedup_text(value: float) -> str:
-    return rules.side_by_side.speedup_text(value)
-
-
-def half(ratio: Ratio) -> str:
-    return "" if ratio.low is None else f" ± {100 * ratio.half_width:.0f} %"
+    """ "1.32× ± 4 %" for a speedup, as the site's tables write it."""
+    return table_text.speedup_text(ratio.value) + table_text.interval(ratio)
 
 
 def time_text(ratio: Ratio) -> str:
     """ "1.18× faster ± 3 %", or slower: how the head's time compares with the base's."""
+    said = table_text.interval(ratio)
     if ratio.value >= 1:
-        return f"{speedup_text(ratio.value)} faster{half(ratio)}"
-    return f"{speedup_text(1 / ratio.value)} slower{half(ratio)}"
+        return f"{table_text.speedup_text(ratio.value)} faster{said}"
+    return f"{table_text.speedup_text(1 / ratio.value)} slower{said}"
 
 
 def table(found: list[Change], factor: float) -> str:

@@ -18,9 +18,11 @@ PALETTES = {
 }
 
 
-def style(record: Record, palette: dict) -> dict:
+def style(salt: str, palette: dict) -> dict:
+    """Matplotlib settings in a palette; ``salt`` (the example's id) keeps the SVG's
+    ids stable from one render to the next, so an unchanged chart is not rewritten."""
     return {
-        "svg.hashsalt": record.id,
+        "svg.hashsalt": salt,
         "svg.fonttype": "none",
         "text.color": palette["text"],
         "axes.labelcolor": palette["text"],
@@ -47,7 +49,7 @@ def speedup_svg(record: Record, palette: dict) -> bytes:
     low = [0.0 if r.low is None else r.value - r.low for r in found]
     high = [0.0 if r.high is None else r.high - r.value for r in found]
     grouped = any(v.group for v in variants)
-    with plt.rc_context(style(record, palette)):
+    with plt.rc_context(style(record.id, palette)):
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(variants) + 1.2))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")
@@ -94,7 +96,7 @@ def scaling_svg(record: Record, palette: dict) -> bytes:
     )
     top = max(n for n, _ in points)
     curve = [n / 10 for n in range(10, top * 10 + 1)]
-    with plt.rc_context(style(record, palette)):
+    with plt.rc_context(style(record.id, palette)):
         fig, ax = plt.subplots(figsize=(7, 4))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")
@@ -132,7 +134,7 @@ def memory_svg(record: Record, palette: dict) -> bytes:
             point = (files[v.group] / 2**20, record.of(v).peak_rss / 2**20)
             readers.setdefault(reader, []).append(point)
     sizes = sorted(files.values())
-    with plt.rc_context(style(record, palette)):
+    with plt.rc_context(style(record.id, palette)):
         fig, ax = plt.subplots(figsize=(7, 4.2))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")

@@ -14,12 +14,12 @@ need it say so), then the examples measured into the site's results under
 """
 
 import contextlib
-import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from harness import machine
 from harness.discover import discover, script_metadata
 from harness.interpreter import label_of
 from harness.paths import ROOT
@@ -30,19 +30,6 @@ from harness.run import measure_all
 # with CPython's own JIT ("python3.14+jit") beside Numba.
 EXAMPLES = ("cpu/gil", "jit/distances")
 VENVS = ROOT / ".venv-pythons"
-
-
-class PythonsError(Exception):
-    """An interpreter that cannot be used, in a sentence."""
-
-
-def build_of(python: str) -> dict:
-    said = subprocess.run(
-        [python, str(ROOT / "harness" / "interpreter.py")], capture_output=True, text=True
-    )
-    if said.returncode != 0:
-        raise PythonsError(f"{python} did not run: {said.stderr.strip()[-300:]}")
-    return json.loads(said.stdout)["python"]
 
 
 def locked_constraints(uv: str, folder: Path) -> Path:
@@ -109,8 +96,8 @@ def measure_with(executable, name, examples, needs, uv, out, profile, force, con
         console.print(f"[yellow]No interpreter {executable} on this machine: skipped")
         return 0
     try:
-        build = build_of(python)
-    except PythonsError as error:
+        build = machine.python_build(python)
+    except RuntimeError as error:  # it does not run
         console.print(f"[yellow]{error}: skipped")
         return 0
     if name.endswith("+jit") and not build.get("jit"):

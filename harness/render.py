@@ -31,7 +31,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def side_by_side(records: list[Record]) -> str:
+def per_interpreter(records: list[Record]) -> str:
     """One table, or a tab per interpreter where others measured the example too
     (the harness's own first): each tab the whole table, with its own footer."""
     if len(records) == 1:
@@ -49,7 +49,7 @@ def side_by_side(records: list[Record]) -> str:
 def render_record(record: Record, out: Path, others: list[Record] = (), history=None) -> int:
     """Write one example's table (a tab per interpreter, its trend under it), plot and
     transcripts; return how many files changed."""
-    table = side_by_side([record, *others]) + trend_block(history, record.id)
+    table = per_interpreter([record, *others]) + trend_block(history, record.id)
     changed = write_if_changed(out / "tables" / f"{record.id}.md", table)
     changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
     for title in record.transcripts:

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from harness.history import History, Point, Step, steps
-from harness.plot import PALETTES, svg_of
+from harness.plot import PALETTES, style, svg_of
 
 SHOWN = 6  # rows per trend chart: an example's first rows (its headline comparisons)
 COLUMNS = 5  # publishes in a trend's table: the latest
@@ -41,10 +41,7 @@ def series(history: History, example: str) -> dict[str, list[tuple[int, Point]]]
 
 
 def trend_svg(history: History, example: str, palette: dict) -> bytes:
-    with plt.rc_context({"svg.hashsalt": example, "svg.fonttype": "none",
-                         "text.color": palette["text"], "axes.labelcolor": palette["text"],
-                         "xtick.color": palette["text"], "ytick.color": palette["text"],
-                         "axes.edgecolor": palette["grid"]}):  # fmt: skip
+    with plt.rc_context(style(example, palette)):
         fig, ax = plt.subplots(figsize=(7, 2.6))
         fig.patch.set_alpha(0)
         ax.set_facecolor("none")

@@ -294,12 +294,12 @@ def test_a_larger_machines_records_get_a_tab_named_for_its_cores(tmp_path):
 
 def test_cpythons_jit_is_named_in_its_tab_and_footer():
     from harness.records import PythonBuild
-    from harness.render import side_by_side
+    from harness.render import per_interpreter
 
     rows = [row("loop", 2.0), row("sum", 1.0, baseline="loop")]
     jit = record(rows, interpreter="3.14+jit")
     python = PythonBuild("3.14.0", jit=True)
     jit = dataclasses.replace(jit, environment=dataclasses.replace(jit.environment, python=python))
-    table = side_by_side([record(rows), jit])
+    table = per_interpreter([record(rows), jit])
     assert '=== "Python 3.14 (JIT on)"' in table
     assert "Python 3.14.0 (with the GIL, CPython's JIT on)" in table
