@@ -25,7 +25,8 @@ class Example:
         The modules it imports from its folder (a local server, a data
         generator) or from the examples' own folder (``side_by_side.py``), the
         ones those import in turn, and files of the same name with another
-        suffix (the C source of ``distances.py``).
+        suffix or a longer name (the C and Cython sources of ``distances.py``:
+        distances.c, distances_cython.pyx).
         """
         found, todo = set(), [self.path]
         while todo:
@@ -53,7 +54,8 @@ def imported_siblings(path: Path) -> list[Path]:
 
 
 def companions(path: Path) -> list[Path]:
-    return [p for p in path.parent.glob(f"{path.stem}.*") if p.suffix != ".py" and p.is_file()]
+    named = [*path.parent.glob(f"{path.stem}.*"), *path.parent.glob(f"{path.stem}_*")]
+    return [p for p in named if p.suffix != ".py" and p.is_file()]
 
 
 def defines_benchmark(path: Path) -> bool:

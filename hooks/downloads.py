@@ -25,7 +25,7 @@ def example_files() -> list[Path]:
     return [
         p
         for p in sorted(EXAMPLES.rglob("*"))
-        if p.is_file() and p.suffix in {".py", ".c"} and "/." not in p.as_posix()
+        if p.is_file() and p.suffix in {".py", ".pyx", ".c"} and "/." not in p.as_posix()
     ]
 
 

@@ -58,12 +58,21 @@ def test_gil_example_names_the_build_and_skips_interpreters_before_3_14():
 
 
 @pytest.mark.skipif(bool(rules.missing("c-compiler")), reason=str(rules.missing("c-compiler")))
-def test_distances_in_c_agree_with_numba():
+def test_distances_in_c_cython_and_mypyc_agree_with_numba():
     run = run_script("jit/distances.py", "--size", "smoke", "--n", "300")
     assert run.returncode == 0, run.stderr
-    # Within rel_tol (1e-9) of @njit's sum, the C one's; and every compiled row's.
-    assert rows_of(run.stdout)["compiled: C, -O3 -march=native"].endswith("same")
-    assert len(agreeing(run.stdout)) == 5
+    # Within rel_tol (1e-9) of @njit's sum: the C one's, the two Cython ones' and
+    # the mypyc one's, each built from its own source; and every other row's.
+    rows = rows_of(run.stdout)
+    for built in (
+        "C, -O3 -march=native",
+        "typed Python, compiled with mypyc",
+        "Cython, typed memoryview",
+        "Cython prange",
+    ):
+        row = next(value for name, value in rows.items() if name.startswith(f"compiled: {built}"))
+        assert row.endswith("same"), (built, row)
+    assert len(agreeing(run.stdout)) == 9
 
 
 def test_distances_without_a_c_compiler_skips_c_and_says_so():

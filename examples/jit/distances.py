@@ -1,9 +1,12 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["numba>=0.61", "numpy>=2.1"]
+# dependencies = [
+#     "numba>=0.61", "numpy>=2.1",
+#     "cython>=3.1", "mypy>=1.15", "setuptools>=75",
+# ]
 # ///
-"""Sum the distances between every pair of points: pure Python, NumPy, Numba and
-C.
+"""Sum the distances between every pair of points: pure Python, NumPy, Numba,
+Cython, mypyc and C.
 
 A loop-heavy kernel of the kind pure Python is hopeless at: n points make
 n(n-1)/2 pairs, each a few arithmetic operations. Numba compiles the same
@@ -11,6 +14,9 @@ loops to machine code; ``parallel=True`` with ``prange`` spreads the outer
 loop over the cores; ``fastmath=True`` lets the compiler reorder floating
 point. The same kernel in C (``distances.c``, beside this file) is compiled
 when the script starts, if a C compiler is found, to see how close Numba gets.
+Cython (``distances_cython.pyx``) and mypyc (``distances_typed.py``, ordinary
+typed Python) build C extensions of the same loops, once, with the same
+compiler (``building.py``); the typed Python also runs as it is.
 """
 
 import ctypes
@@ -23,6 +29,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import building
+import distances_typed
 import numba
 import numpy as np
 from numba import njit, prange
@@ -142,9 +150,10 @@ def find_compiler() -> str | None:
 
 def compile_c(
     flags: tuple[str, ...] = ("-O3", "-march=native"),
+    cache: Path = HERE / ".cache",
 ) -> ctypes.CDLL | None:
-    """Build distances.c into a shared library (cached by source and flags), or
-    None."""
+    """Build distances.c into a shared library (kept in ``cache``, by source
+    and flags), or None."""
     compiler = find_compiler()
     if compiler is None:
         return None
@@ -152,7 +161,7 @@ def compile_c(
     key = hashlib.sha256(
         source.read_bytes() + " ".join(flags).encode()
     ).hexdigest()[:12]
-    library = HERE / ".cache" / f"distances-{key}.so"
+    library = cache / f"distances-{key}.so"
     if not library.exists():
         library.parent.mkdir(exist_ok=True)
         # Build beside it, then rename: a run started meanwhile never loads half
@@ -215,6 +224,20 @@ def workload(n: int = 8000):
 
 C = compile_c() if os.name == "posix" else None
 THREADS = numba.get_num_threads()
+# --8<-- [start:build]
+# Built once (cythonize -i / mypyc), then imported from examples/jit/.cache/.
+CYTHON = MYPYC = None
+if os.name == "posix" and C is not None:
+    CYTHON = building.compiled(HERE / "distances_cython.pyx", "cython")
+    MYPYC = building.compiled(HERE / "distances_typed.py", "mypyc")
+# --8<-- [end:build]
+
+
+def built(module, tool: str):
+    """The module ``tool`` built, or an error that says the build failed."""
+    if module is None:
+        raise RuntimeError(f"{tool} did not build: its output is printed above")
+    return module
 
 
 # Compared with @njit: how far parallel threads, fastmath and C take it.
@@ -243,6 +266,9 @@ BENCHMARK = {
     "variants": {
         "interpreted": {
             "pure Python loops": lambda w: python_loops(w["list"]),
+            "typed Python, index loops": lambda w: (
+                distances_typed.sum_of_distances(w["list"])
+            ),
             "NumPy, a row at a time": lambda w: numpy_rows(w["array"]),
         },
         "compiled": {
@@ -262,6 +288,25 @@ BENCHMARK = {
             # instead.
             "C, -O3 -march=native": {
                 "run": lambda w: c_loops(w["array"], C),
+                "requires": ["c-compiler"],
+            },
+            "typed Python, compiled with mypyc": {
+                "run": lambda w: built(MYPYC, "mypyc").sum_of_distances(
+                    w["list"]
+                ),
+                "requires": ["c-compiler"],
+            },
+            "Cython, typed memoryview": {
+                "run": lambda w: built(CYTHON, "Cython").sum_of_distances(
+                    w["array"]
+                ),
+                "requires": ["c-compiler"],
+            },
+            f"Cython prange, {THREADS} OpenMP threads": {
+                "run": lambda w: built(
+                    CYTHON, "Cython"
+                ).sum_of_distances_prange(w["array"], THREADS),
+                "workers": THREADS,
                 "requires": ["c-compiler"],
             },
         },

@@ -1,0 +1,38 @@
+# --8<-- [start:kernel]
+# cython: language_level=3, boundscheck=False, wraparound=False
+# distutils: extra_compile_args = -O3 -fopenmp
+# distutils: extra_link_args = -fopenmp
+"""The distances kernel in Cython. Build it with `cythonize -i` (needs a C
+compiler); distances.py does that, once, into examples/jit/.cache/."""
+
+from cython.parallel import prange
+from libc.math cimport sqrt
+
+
+def sum_of_distances(const double[:, ::1] points):
+    # Typed variables and a typed memoryview: the loops become C loops.
+    cdef Py_ssize_t i, j, n = points.shape[0]
+    cdef double dx, dy, dz, total = 0.0
+    with nogil:  # no Python objects inside: other threads may run meanwhile
+        for i in range(n):
+            for j in range(i + 1, n):
+                dx = points[i, 0] - points[j, 0]
+                dy = points[i, 1] - points[j, 1]
+                dz = points[i, 2] - points[j, 2]
+                total += sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+
+
+def sum_of_distances_prange(const double[:, ::1] points, int threads):
+    cdef Py_ssize_t i, j, n = points.shape[0]
+    cdef double dx, dy, dz, total = 0.0
+    # OpenMP threads share the rows; "dynamic" hands them out as threads finish
+    # (the first rows are the longest). total += … makes it a reduction.
+    for i in prange(n, nogil=True, schedule="dynamic", num_threads=threads):
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            dz = points[i, 2] - points[j, 2]
+            total += sqrt(dx * dx + dy * dy + dz * dz)
+    return total
+# --8<-- [end:kernel]
