@@ -424,3 +424,18 @@ def test_a_tweet_with_a_malformed_date_is_named_with_its_file_and_line(tmp_path)
     run = run_script("parallel/tweets.py", "--csv", str(csv_file), "--show", "summary")
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert f"{csv_file}, line 3: date 'not-a-date' is not a date" in run.stderr
+
+
+def test_memray_names_the_line_that_holds_most_at_the_peak():
+    """Allocation tracking, not sampling: the same line every run. With the
+    system's malloc, the largest holder at the peak is the copy made after
+    assign() (every column and the revenue), not the read or the first copy."""
+    source = (ROOT / "examples" / "dataframes" / "memory_steps.py").read_text()
+    copies = [n for n, line in enumerate(source.splitlines(), 1) if "= sales.copy()" in line]
+    assert len(copies) == 2, copies
+    # 200,000 rows: in a smaller file the parser's own buffers are the peak.
+    run = run_script("dataframes/memory_steps.py", "--rows", "200000", "--show", "memray")
+    assert run.returncode == 0, run.stderr
+    with_system_malloc = run.stdout.split("with the system's malloc")[1].splitlines()
+    largest = with_system_malloc[2]  # after the heading and the peak
+    assert f"line {copies[1]}: sales = sales.copy()" in largest, run.stdout
