@@ -61,6 +61,10 @@ def test_the_site_builds_strictly_with_measured_tables(built):
     assert "raise_for_status" in page  # code included from the example
     notebook = (site / "io" / "threads-notebook" / "index.html").read_text()
     assert "days arrived" in notebook  # the notebook ran and its output is on the page
+    profiling = (site / "basics" / "profiling-notebook" / "index.html").read_text()
+    # %timeit, %prun and %lprun ran at build: their reports are on the page.
+    assert "per loop (mean" in profiling and "Timer unit" in profiling
+    assert "intermediate result is being cached" in profiling
     profiled = (site / "basics" / "bottlenecks" / "index.html").read_text()
     assert "function calls" in profiled  # cProfile's report, printed by the example
     assert "Recorded:" in profiled  # pyinstrument's
