@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1", "ipyparallel>=9"]
+# dependencies = [
+#     "joblib>=1.4", "dask[distributed]>=2025.1", "ipyparallel>=9", "ray>=2.40",
+# ]
 # [tool.faster-python]
 # start-methods = [
 #     "--only",
@@ -16,7 +18,8 @@ ms to 100 ms.
 
 Each engine runs the tasks the way a reader would write it, with its own
 defaults: ``ProcessPoolExecutor.map``, ``multiprocessing.Pool.map``, joblib's
-``Parallel``, Dask's ``client.map`` and an IPyParallel load-balanced view.
+``Parallel``, Dask's ``client.map``, an IPyParallel load-balanced view and
+Ray's remote functions.
 Every pool and cluster is started before the timing starts, so the table
 shows the cost of sending tasks and results, not of starting workers (the
 tweets example measures that). Every engine returns the same results.
@@ -37,6 +40,7 @@ from running import (
     start_ipyparallel,
     start_pool,
     start_processes,
+    start_ray,
     usable_cores,
 )
 
@@ -144,6 +148,13 @@ def with_ipyparallel(tasks: Tasks, client, ms: float) -> list[int]:
     return view.map_sync(spin, *tasks.of(ms))
 
 
+def with_ray(tasks: Tasks, ray, ms: float) -> list[int]:
+    # One remote task per item; ray.get waits for all of them, in order.
+    remote = ray.remote(spin)
+    calls = zip(*tasks.of(ms), strict=True)
+    return ray.get([remote.remote(*args) for args in calls])
+
+
 # --8<-- [end:engines]
 
 
@@ -178,6 +189,7 @@ STARTS = {
     "Pool": start_pool,
     "Dask": start_dask,
     "IPyParallel": start_ipyparallel,
+    "Ray": start_ray,
 }
 ENGINES = {
     "sequential": sequential,
@@ -186,6 +198,7 @@ ENGINES = {
     "joblib": lambda tasks, ms: with_joblib(tasks, ms, usable_cores()),
     "Dask": with_dask,
     "IPyParallel": with_ipyparallel,
+    "Ray": with_ray,
 }
 
 
@@ -214,6 +227,10 @@ def engine_rows(ms: float) -> dict:
             "run": on_running(
                 start_ipyparallel, partial(with_ipyparallel, ms=ms)
             ),
+            **running,
+        },
+        "Ray": {
+            "run": on_running(start_ray, partial(with_ray, ms=ms)),
             **running,
         },
     }

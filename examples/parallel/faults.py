@@ -1,6 +1,6 @@
 # /// script
 # requires-python = ">=3.11"
-# dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1"]
+# dependencies = ["joblib>=1.4", "dask[distributed]>=2025.1", "ray>=2.40"]
 # [tool.faster-python]
 # start-methods = ["--show", "resubmit"]
 # ///
@@ -11,9 +11,9 @@ One task kills the process that runs it, once, as the operating system does
 when it runs out of memory or a C library crashes. ``--show NAME`` prints
 what each engine does then: ``ProcessPoolExecutor`` breaks and fails every
 pending task, ``multiprocessing.Pool`` replaces the worker and waits forever
-for the lost task, joblib raises, and Dask runs the lost work again on the
-workers that are left. ``resubmit_until_done`` is the fix for a process pool:
-run again, on a fresh pool, every input whose result was lost.
+for the lost task, joblib raises, and Dask and Ray run the lost work again on
+the workers that are left. ``resubmit_until_done`` is the fix for a process
+pool: run again, on a fresh pool, every input whose result was lost.
 """
 
 import contextlib
@@ -30,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 
-from running import Running, start_dask, stop
+from running import Running, start_dask, start_ray, stop
 
 INPUTS = list(range(24))
 DOOMED = 5  # the input whose first attempt kills its worker
@@ -176,6 +176,28 @@ def show_dask(marker: str) -> None:
     print(f"results: {len(results)} of {len(INPUTS)}, all correct: {ok}")
 
 
+# --8<-- [start:ray]
+def show_ray(marker: str) -> None:
+    # What Ray says about the lost worker, without terminal colours.
+    os.environ.setdefault("RAY_COLOR_PREFIX", "0")
+    ray, _ = start_ray(2)
+    try:
+        # A task whose worker dies is run again, up to max_retries times (3
+        # by default); an exception raised by the task itself is not, unless
+        # retry_exceptions=True says so.
+        square = ray.remote(square_slowly)
+        results = ray.get([square.remote(x, marker) for x in INPUTS])
+    finally:
+        stop(ray, ray)
+    killed = Path(marker).exists()  # the doomed input's first attempt ran
+    print(f"  a worker was killed running input {DOOMED}: {killed}")
+    ok = results == [x * x for x in INPUTS]
+    print(f"results: {len(results)} of {len(INPUTS)}, all correct: {ok}")
+
+
+# --8<-- [end:ray]
+
+
 class Runs:
     """The inputs, a folder for markers, and a Dask cluster kept running
     (``Running``)."""
@@ -215,6 +237,7 @@ ENGINES = {
     "joblib": show_joblib,
     "resubmit": show_resubmit,
     "dask": show_dask,
+    "ray": show_ray,
 }
 
 

@@ -70,6 +70,31 @@ def start_ipyparallel(workers: int):
 # --8<-- [end:ipyparallel]
 
 
+# --8<-- [start:ray]
+def start_ray(workers: int, setup=None):
+    """A local Ray instance with ``workers`` CPUs and no dashboard; ``setup``
+    runs once in each worker process as it starts (a model to load)."""
+    import logging
+
+    import ray
+
+    # Workers import the examples' modules by name, as they would on a
+    # cluster; PYTHONPATH tells them where.
+    runtime_env = {"env_vars": {"PYTHONPATH": str(Path(__file__).parent)}}
+    if setup is not None:
+        runtime_env["worker_process_setup_hook"] = setup
+    ray.init(
+        num_cpus=workers,
+        include_dashboard=False,
+        logging_level=logging.WARNING,
+        runtime_env=runtime_env,
+    )
+    return ray, ray
+
+
+# --8<-- [end:ray]
+
+
 def start_processes(workers: int):
     """A ProcessPoolExecutor, started once (its workers start as the first tasks
     arrive)."""
@@ -88,6 +113,8 @@ def stop(cluster, client) -> None:
     elif isinstance(client, multiprocessing.pool.Pool):
         client.terminate()
         client.join()
+    elif getattr(client, "__name__", "") == "ray":
+        client.shutdown()  # stops its workers and the local instance
     elif hasattr(cluster, "stop_cluster_sync"):  # IPyParallel
         ours = started.pop(cluster, [])
         client.close()
@@ -171,14 +198,15 @@ def on_running(start, run):
 
 
 if __name__ == "__main__":
-    for start in (start_dask, start_ipyparallel):
+    for start in (start_dask, start_ipyparallel, start_ray):
         cluster, client = start(usable_cores())
         try:
-            names = (
-                client.ids
-                if hasattr(client, "ids")
-                else list(client.scheduler_info()["workers"])
-            )
+            if hasattr(client, "ids"):  # IPyParallel
+                names = client.ids
+            elif hasattr(client, "nodes"):  # Ray: CPUs of its one node
+                names = [f"{client.cluster_resources()['CPU']:g} CPUs"]
+            else:
+                names = list(client.scheduler_info()["workers"])
             print(f"{start.__name__}: {len(names)} workers: {names}")
         finally:
             stop(cluster, client)

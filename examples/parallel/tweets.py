@@ -2,7 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = [
 #     "simplemma>=1.1", "vadersentiment>=3.3.2", "joblib>=1.4",
-#     "dask[distributed]>=2025.1", "ipyparallel>=9",
+#     "dask[distributed]>=2025.1", "ipyparallel>=9", "ray>=2.40",
 # ]
 # [tool.faster-python]
 # start-methods = ["--only", "processes", "--only", "Pool", "--only", "joblib"]
@@ -15,8 +15,8 @@ a histogram of lemmatised words, and the share of positive tweets. The
 sentiment model (VADER's lexicon) and the lemmatiser's dictionary both ship
 in their wheels; nothing is downloaded. Every variant returns the same
 per-company results: sequential, a process pool, ``multiprocessing.Pool``,
-joblib, Dask and IPyParallel, split one company per task or in chunks of
-tweets. By default the tweets are generated (``tweets_data.py``, beside this
+joblib, Dask, IPyParallel and Ray, split one company per task or in chunks
+of tweets. By default the tweets are generated (``tweets_data.py``, beside this
 file); ``--csv`` reads a real file.
 """
 
@@ -32,6 +32,7 @@ from running import (
     on_running,
     start_dask,
     start_ipyparallel,
+    start_ray,
     started_for_each_call,
     usable_cores,
 )
@@ -138,6 +139,21 @@ def with_ipyparallel(tweets: Tweets, client) -> dict:
 # --8<-- [end:ipyparallel]
 
 
+# --8<-- [start:ray]
+def with_ray(tweets: Tweets, ray) -> dict:
+    """Ray remote tasks; each worker loaded the models once, as it started
+    (``start_ray_with_models``)."""
+    summarise = ray.remote(summarise_task)
+    return report(ray.get([summarise.remote(t) for t in in_chunks(tweets)]))
+
+
+def start_ray_with_models(workers: int):
+    return start_ray(workers, setup=init_worker)
+
+
+# --8<-- [end:ray]
+
+
 def workload(count: int = 40_000, csv: str | None = None) -> Running:
     """The tweets, and the pools and clusters that variants start on first use.
 
@@ -218,6 +234,18 @@ BENCHMARK = {
                 )
             ),
             "workers": CORES,
+        },
+        # Started and stopped first: a process holds one Ray instance at a
+        # time, and the next row keeps its own running until the end.
+        "Ray: start it, run, stop": {
+            "run": on(
+                started_for_each_call(start_ray_with_models, with_ray, CORES)
+            ),
+            "workers": CORES,
+        },
+        "Ray tasks on a running local Ray": {
+            "run": on_running(start_ray_with_models, with_ray),
+            **RUNNING,
         },
     },
     "table": {"efficiency": True, "cost": True},
