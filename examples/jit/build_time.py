@@ -32,7 +32,9 @@ HERE = Path(__file__).resolve().parent
 
 # --8<-- [start:builds]
 def numba_first_call(points: np.ndarray) -> float:
-    # A new dispatcher compiles at its first call, as in a new process.
+    # A new dispatcher compiles again at its first call. Numba is imported
+    # already: a new process would also pay for that, and for setting up the
+    # compiler the first time (the rows of compile_cost.py).
     return njit(distances.numba_loops.py_func)(points)
 
 

@@ -3,7 +3,8 @@
 # distutils: extra_compile_args = -O3 -fopenmp
 # distutils: extra_link_args = -fopenmp
 """The distances kernel in Cython. Build it with `cythonize -i` (needs a C
-compiler); distances.py does that, once, into examples/jit/.cache/."""
+compiler); building.py does that for distances.py, once, into
+examples/jit/.cache/."""
 
 from cython.parallel import prange
 from libc.math cimport sqrt
