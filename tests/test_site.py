@@ -99,6 +99,25 @@ def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measu
         assert not missing, f"{example_id} printed no row for {missing}:\n{printed}"
 
 
+@pytest.mark.slow
+def test_faults_transcript_shows_each_engine_meet_a_killed_worker_as_the_page_says(measured):
+    """What the clusters page shows (faults.py --show all, run by the harness)."""
+    record = results.load(measured / "results.json").examples["parallel/faults"]
+    printed = record.transcripts["faults"].output
+    parts = re.split(r"^(\w+):$", printed, flags=re.M)[1:]  # name, output, name, output...
+    shows = dict(zip(parts[::2], parts[1::2], strict=True))
+    # How many results arrive before the pool breaks depends on timing; that some are lost does not.
+    lost = int(shows["executor"].split("lost with the pool: ")[1].split()[0])
+    assert lost >= 1 and "raised BrokenProcessPool" in shows["executor"]
+    assert "no result and no error after 3 s" in shows["pool"]
+    assert "TerminatedWorkerError" in shows["joblib"]
+    assert "results: 24 of 24, all correct: True" in shows["resubmit"]
+    assert "results: 24 of 24, all correct: True" in shows["dask"]
+    # Ray ran the killed worker's task again (max_retries): nothing lost.
+    assert "a worker was killed running input 5: True" in shows["ray"]
+    assert "results: 24 of 24, all correct: True" in shows["ray"]
+
+
 def build_page(tmp_path, markdown: str):
     """A strict build of a one-page site with nothing measured."""
     return build(page_config(tmp_path, markdown), tmp_path / "site", tmp_path / "empty")
