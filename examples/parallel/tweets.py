@@ -5,7 +5,9 @@
 #     "dask[distributed]>=2025.1", "ipyparallel>=9", "ray>=2.40",
 # ]
 # [tool.faster-python]
-# start-methods = ["--only", "processes", "--only", "Pool", "--only", "joblib"]
+# start-methods = [
+#     "--only", "processes, chunks of 500", "--only", "Pool.map", "--only", "joblib",
+# ]
 # ///
 """The same analysis on each of several datasets at once: tweets about four
 companies.
