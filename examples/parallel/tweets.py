@@ -6,7 +6,9 @@
 # ]
 # [tool.faster-python]
 # start-methods = [
-#     "--only", "processes, chunks of 500", "--only", "Pool.map", "--only", "joblib",
+#     "--only", "processes, chunks of 500",
+#     "--only", "Pool.map",
+#     "--only", "joblib",
 # ]
 # ///
 """The same analysis on each of several datasets at once: tweets about four
