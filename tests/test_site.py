@@ -8,6 +8,12 @@ from conftest import ROOT, build, harness, page_config
 
 from harness import results
 
+# The slow tests share one smoke run of every example and one build of the site:
+# whichever asks first pays for both inside its own time limit, which on a fresh
+# clone (examples' caches cold: data, Numba, the Cython and mypyc builds) takes
+# longer than the suite's 300 s default.
+SMOKE_RUN_LIMIT = 900
+
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
@@ -53,6 +59,7 @@ def built(measured, tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SMOKE_RUN_LIMIT)
 def test_the_site_builds_strictly_with_measured_tables(built):
     site = built
     page = (site / "io" / "threads" / "index.html").read_text()
@@ -89,6 +96,7 @@ def test_the_site_builds_strictly_with_measured_tables(built):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SMOKE_RUN_LIMIT)
 def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measured):
     """`python examples/x.py --size smoke` times (or names as not run here) every
     variant its page's table shows: no second, hand-kept list that drifts."""
@@ -100,6 +108,7 @@ def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measu
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SMOKE_RUN_LIMIT)
 def test_faults_transcript_shows_each_engine_meet_a_killed_worker_as_the_page_says(measured):
     """What the clusters page shows (faults.py --show all, run by the harness)."""
     record = results.load(measured / "results.json").examples["parallel/faults"]
@@ -124,6 +133,7 @@ def build_page(tmp_path, markdown: str):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SMOKE_RUN_LIMIT)
 def test_no_code_block_or_page_table_scrolls_sideways_at_a_laptops_width(built):
     """What a reader sees at 1400 px: every code block and every table a page shows
     fits its column (the full tables under "All columns" may scroll: on demand)."""
