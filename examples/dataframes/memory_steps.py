@@ -23,7 +23,7 @@ import tracemalloc
 from pathlib import Path
 
 import pandas as pd
-from larger_than_memory import sample_files
+from larger_than_memory import add_to, sample_files
 
 STRINGS = ["store", "country", "category", "product"]
 USED = ["time", "country", "category", "quantity", "unit_price", "discount"]
@@ -99,21 +99,15 @@ def smaller_types(path: str) -> dict:
 
 
 def in_chunks(path: str, rows: int = 100_000) -> dict:
-    # One chunk in memory at a time; the totals of each are added up.
-    counts, sums = [], []
+    # One chunk in memory at a time: the same pipeline on each, its totals
+    # added up.
+    totals = {}
     for chunk in pd.read_csv(
         path, usecols=USED, parse_dates=["time"], dtype=SMALL, chunksize=rows
     ):
-        late = chunk[chunk["time"] >= SINCE]
-        revenue = late["quantity"] * late["unit_price"] * (1 - late["discount"])
-        by = revenue.groupby([late["country"], late["category"]], observed=True)
-        counts.append(by.size())
-        sums.append(by.sum())
-    keys = ["country", "category"]
-    return totals(
-        pd.concat(counts).groupby(level=keys, observed=True).sum(),
-        pd.concat(sums).groupby(level=keys, observed=True).sum(),
-    )
+        for key, (sales, revenue) in revenue_by_country(chunk).items():
+            add_to(totals, key, sales, revenue)
+    return dict(sorted(totals.items()))
 
 
 # --8<-- [end:steps]
