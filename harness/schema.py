@@ -38,7 +38,7 @@ KEYS = {
     "work": "f(size, workers) -> the work a variant does (weak scaling: results differ)",
     "input_bytes": "f(size) -> {name: bytes}: the files the variants read",
     "table": "how the table is drawn: efficiency, cost, memory, crossover, law",
-    "transcripts": "title -> arguments to run the script with",
+    "transcripts": "title -> arguments to run the script with (an <svg> printed last: a picture)",
 }
 VARIANT_KEYS = {
     "run": "the function to time, called with the workload's input",

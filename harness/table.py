@@ -5,6 +5,7 @@ numbers in the cells come from ``derived``. A page shows the main columns;
 every column is in the full table under it, which a reader opens on demand.
 """
 
+import base64
 import dataclasses
 import re
 from collections.abc import Callable
@@ -470,12 +471,31 @@ def shown_name(record: Record, v: Variant) -> str:
 
 
 def render_transcript(record: Record, title: str) -> str:
-    """What the example printed when the harness ran it, as a page includes it."""
+    """What the example printed when the harness ran it, as a page includes it.
+
+    Where it printed an SVG picture (an ``<svg>`` element last), the page
+    shows the picture, under the lines printed before it.
+    """
     transcript = record.transcripts[title]
+    printed, picture = split_picture(transcript.output.rstrip())
+    text = f'```text title="{transcript.command}"\n{printed}\n```\n\n' if printed else ""
+    if picture is None:
+        return text + f"<small>Printed on {where(record)}</small>\n"
+    data = base64.b64encode(picture.encode()).decode()
     return (
-        f'```text title="{transcript.command}"\n{transcript.output.rstrip()}\n```\n\n'
-        + f"<small>Printed on {where(record)}</small>\n"
+        text
+        + f"![What `{transcript.command}` drew](data:image/svg+xml;base64,{data})\n\n"
+        + f"<small>Drawn on {where(record)}</small>\n"
     )
+
+
+def split_picture(output: str) -> tuple[str, str | None]:
+    """(the text, the SVG element) of an output that ends in an SVG element;
+    (the output, None) otherwise."""
+    start = output.find("<svg")
+    if start == -1 or not output.endswith("</svg>"):
+        return output, None
+    return output[:start].rstrip(), output[start:]
 
 
 def render_reference_checks(records: list[Record]) -> str:

@@ -303,3 +303,32 @@ def test_cpythons_jit_is_named_in_its_tab_and_footer():
     table = per_interpreter([record(rows), jit])
     assert '=== "Python 3.14 (JIT on)"' in table
     assert "Python 3.14.0 (with the GIL, CPython's JIT on)" in table
+
+
+def transcript_of(output: str):
+    from harness.records import Transcript
+
+    command = "python examples/x.py --show picture --size quick"
+    return record([row("one", 1.0)], transcripts={"picture": Transcript(command, output)})
+
+
+def test_a_transcript_that_ends_in_an_svg_is_shown_as_the_picture_under_its_text():
+    import base64
+
+    from harness.table import render_transcript
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>a box</text></svg>'
+    page = render_transcript(transcript_of(f"20,000 sales\n{svg}\n"), "picture")
+    text, picture = page.split("![What `python examples/x.py --show picture --size quick` drew]")
+    assert "20,000 sales" in text and "<svg" not in text
+    data = picture.split("(data:image/svg+xml;base64,")[1].split(")")[0]
+    assert base64.b64decode(data).decode() == svg
+    assert "Drawn on Test CPU" in shown(picture)
+
+
+def test_a_transcript_that_only_mentions_svg_stays_text():
+    from harness.table import render_transcript
+
+    page = render_transcript(transcript_of("wrote <svg> to peak.svg\ndone\n"), "picture")
+    assert "data:image" not in page
+    assert "wrote <svg> to peak.svg\ndone\n```" in page and "Printed on Test CPU" in shown(page)

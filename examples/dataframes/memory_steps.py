@@ -2,6 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = [
 #     "numpy>=2.1", "pandas>=2.2", "pyarrow>=18", "memray>=1.15",
+#     "matplotlib>=3.9",
 # ]
 # ///
 """Where a pandas pipeline's memory goes, and how far each step shrinks it.
@@ -209,6 +210,34 @@ def show_memray(path: str) -> None:
 # --8<-- [end:memray]
 
 
+# --8<-- [start:flamegraph]
+def show_flamegraph(path: str) -> None:
+    """memray's flame graph at the peak, as an SVG on standard output
+    (``--show flamegraph > peak.svg``): what `memray flamegraph` shows."""
+    import memray
+    import pyarrow as pa
+    from flame_graph import stacks_to_tree, svg_of
+
+    pa.set_memory_pool(pa.system_memory_pool())  # each allocation as made
+    with tempfile.TemporaryDirectory() as folder:
+        capture = Path(folder) / "pipeline.bin"
+        with memray.Tracker(capture):
+            python_objects(path)
+        reader = memray.FileReader(capture)
+        stacks = []
+        for record in reader.get_high_watermark_allocation_records():
+            frames = record.stack_trace()[::-1]  # outermost first
+            names = [function for function, _, _ in frames]
+            if "python_objects" in names:  # from the pipeline down
+                start = names.index("python_objects")
+                stacks.append((frames[start:], record.size))
+    title = "Strings as Python objects, with copies: memory held at the peak"
+    print(svg_of(stacks_to_tree(stacks), title, Path(__file__).resolve()))
+
+
+# --8<-- [end:flamegraph]
+
+
 def our_line(frames) -> str:
     """The innermost (filename, lineno) of this file in a stack, innermost
     first, as "line N: its code"."""
@@ -269,12 +298,14 @@ BENCHMARK = {
         "memory-usage": ["--show", "memory-usage"],
         "tracemalloc": ["--show", "tracemalloc"],
         "memray": ["--show", "memray"],
+        "flamegraph": ["--show", "flamegraph"],
     },
 }
 SHOW = {
     "memory-usage": show_memory_usage,
     "tracemalloc": show_tracemalloc,
     "memray": show_memray,
+    "flamegraph": show_flamegraph,
 }
 
 
