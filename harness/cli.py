@@ -178,6 +178,15 @@ def chosen_examples(args) -> list:
     return examples
 
 
+def read_results(path: Path, console) -> results.Results | None:
+    """The results file, or None with a sentence saying why it cannot be read."""
+    try:
+        return results.load(path)
+    except results.ResultsError as error:
+        console.print(f"[red]Cannot render: {error}")
+        return None
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     # On SIGTERM (CI cancelling a job), unwind like Ctrl-C so that the variant
@@ -189,9 +198,12 @@ def main(argv=None) -> int:
             print(example.id)
         return 0
     if args.command == "render":
-        from harness.render import render  # Matplotlib: imported only where plots are drawn
+        data = read_results(args.out / "results.json", console)
+        if data is None:
+            return 2
+        from harness.render import render  # Matplotlib: once there is something to draw
 
-        return render(args.out / "results.json", args.out, console)
+        return render(data, args.out, console)
     if args.command == "compare":
         return compare(args.out / "results.json", args.other, console)
     if args.command == "merge":
@@ -209,7 +221,8 @@ def main(argv=None) -> int:
                                  console)  # fmt: skip
         if not (args.out / "results.json").exists():
             return 1 if failed else 0  # nothing measured: every interpreter was skipped
-        rendered = render(args.out / "results.json", args.out, console)
+        data = read_results(args.out / "results.json", console)
+        rendered = 2 if data is None else render(data, args.out, console)
         return 1 if failed else rendered
     if args.command == "compare-commits":
         from harness.commits import compare_commits

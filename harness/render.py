@@ -6,7 +6,6 @@ reloads once per finished example, not for every file.
 
 from pathlib import Path
 
-from harness import results
 from harness.history import load as load_history
 from harness.plot import render_plot
 from harness.records import Record
@@ -77,13 +76,8 @@ def render_all(data: Results, out: Path) -> int:
     return changed + write_if_changed(out / "reading" / "a-a-checks.md", summary)
 
 
-def render(results_path: Path, out: Path, console) -> int:
-    """The ``render`` command: every record in the results file; exit code 2 when unreadable."""
-    try:
-        data = results.load(results_path)
-    except results.ResultsError as error:
-        console.print(f"[red]Cannot render: {error}")
-        return 2
+def render(data: Results, out: Path, console) -> int:
+    """The ``render`` command: every record of the results (``read_results``)."""
     changed = render_all(data, out)
     console.print(
         f"Rendered {len(data.examples)} example(s) into {out} ({changed} file(s) changed)"
