@@ -125,5 +125,12 @@ def page_config(tmp_path: Path, markdown: str) -> Path:
 
 
 def pytest_collection_modifyitems(items):
-    """Start the slow end-to-end tests first, so parallel workers do not wait on them last."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Start the slow end-to-end tests first, so parallel workers do not wait on them
+    last; first of all the ones that need the smoke run of every example (the
+    longest), which all run on one worker while the other takes the rest."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("slow") is None,
+            "measured" not in getattr(item, "fixturenames", ()),
+        )
+    )

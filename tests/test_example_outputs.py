@@ -48,15 +48,6 @@ def test_asyncio_latest_counts_every_response():
     assert "20 requests" in run.stdout and len(agreeing(run.stdout)) == 4, run.stdout
 
 
-def test_gil_example_names_the_build_and_skips_interpreters_before_3_14():
-    run = run_script("cpu/gil.py", "--size", "smoke")
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith(f"Python {sys.version.split()[0]}")
-    interpreters = rows_of(run.stdout)["pure Python: 2 interpreters"]
-    skipped = interpreters == "not run here: needs Python 3.14 or later"
-    assert skipped == (sys.version_info < (3, 14))
-
-
 @pytest.mark.skipif(bool(rules.missing("c-compiler")), reason=str(rules.missing("c-compiler")))
 def test_distances_in_c_cython_and_mypyc_agree_with_numba():
     run = run_script("jit/distances.py", "--size", "smoke", "--n", "300")
@@ -83,78 +74,6 @@ def test_distances_without_a_c_compiler_skips_c_and_says_so():
     assert "C: skipped, no C compiler found" in run.stdout
     c_row = rows_of(run.stdout)["compiled: C, -O3 -march=native"]
     assert c_row == "not run here: needs a working C compiler (set CC)"
-
-
-def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop():
-    types = run_script("jit/pitfalls.py", "--show", "types")
-    assert types.returncode == 0, types.stderr
-    assert "Cannot type list element type <class 'dict'>" in types.stdout
-    assert "\x1b[" not in types.stdout  # no terminal colours in what the page shows
-    dead = run_script("jit/pitfalls.py", "--show", "dead-code")
-    assert dead.returncode == 0, dead.stderr
-    forgot = [line for line in dead.stdout.splitlines() if line.startswith("forgot_to_return")]
-    assert forgot and all(line.endswith("result None") for line in forgot)
-
-
-def test_compile_cost_runs_the_kernel_in_a_new_process_with_and_without_cache():
-    run = run_script("jit/compile_cost.py", "--size", "smoke")
-    assert run.returncode == 0, run.stderr
-    assert "without cache" in run.stdout and "cache=True" in run.stdout
-
-
-def test_image_pipeline_stages_add_up_to_decoding_and_clean_up():
-    run = run_script("cpu/image_pipeline.py", "--size", "smoke", "--show", "stages")
-    assert run.returncode == 0, run.stderr
-    rows = [line for line in run.stdout.splitlines() if "clean-up in" in line]
-    assert [r.split("clean-up in")[1].split()[0] for r in rows] == ["Python", "NumPy", "Numba"]
-
-
-def test_bottlenecks_cprofile_report_starts_with_the_pipeline():
-    # cProfile records every call, but the script prints only the 12 entries with the
-    # most cumulative time, and which short steps make that cut depends on timing.
-    # The pipeline holds every other call, so it is always first.
-    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "cprofile")
-    assert run.returncode == 0, run.stderr
-    assert "function calls in" in run.stdout
-    entries = [line for line in run.stdout.splitlines() if "bottlenecks.py:" in line]
-    assert entries and "(pipeline)" in entries[0], run.stdout
-
-
-def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows():
-    # Hits are counts, not times: the loop over the rows runs once per row, plus once
-    # to end, whatever the machine.
-    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "line-profile")
-    assert run.returncode == 0, run.stderr
-    assert "Function: clean at line" in run.stdout
-    assert "Function: aggregate at line" in run.stdout
-    clean = run.stdout.split("Function: clean")[1].split("Function: aggregate")[0]
-    hits = {
-        line.split(maxsplit=5)[-1].strip(): int(line.split()[1])
-        for line in clean.splitlines()
-        if line.strip().endswith(("for row in rows:", 'if row["temperature"] in ("", "NA"):'))
-    }
-    rows = hits['if row["temperature"] in ("", "NA"):']
-    assert rows > 0 and hits["for row in rows:"] == rows + 1
-
-
-def test_bottlenecks_pyinstrument_reports_the_pipeline():
-    # pyinstrument samples: a short step may fall between two samples, so only the
-    # function every sample is inside of is certain to be named.
-    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "pyinstrument")
-    assert run.returncode == 0, run.stderr
-    assert "Recorded:" in run.stdout and "pipeline" in run.stdout, run.stdout
-
-
-def test_bottlenecks_tells_waiting_from_working():
-    run = run_script("basics/bottlenecks.py", "--size", "smoke", "--show", "which-bound")
-    assert run.returncode == 0, run.stderr
-    pipeline, downloads = run.stdout.splitlines()
-    # 20 downloads of 50 ms each wait at least a second and use a few ms of CPU:
-    # waiting whatever else the machine does. The pipeline's share of CPU depends on
-    # the machine's load, so only its verdict's consistency with its numbers is checked.
-    assert downloads.endswith("waiting (I/O-bound)"), downloads
-    share = float(pipeline.split("CPU/wall")[1].split("%")[0]) / 100
-    assert pipeline.endswith("CPU-bound") == (share > 0.8), pipeline
 
 
 def test_gil_example_runs_without_numba_as_on_a_python_numba_does_not_support_yet():
@@ -191,43 +110,12 @@ def test_debugging_collects_every_error_with_its_input(method):
     assert "line 4 'oops': ValueError: not enough values to unpack" in run.stdout
 
 
-def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool():
-    pooled = run_script("parallel/debugging.py", "--show", "map-error")
-    assert pooled.returncode == 0, pooled.stderr
-    # The worker's own traceback, naming the line in the task, comes first.
-    assert "_RemoteTraceback" in pooled.stdout and "in parse_reading" in pooled.stdout
-    alone = run_script("parallel/debugging.py", "--show", "switch")
-    assert alone.returncode == 0, alone.stderr
-    assert "_RemoteTraceback" not in alone.stdout and "in parse_reading" in alone.stdout
-
-
-def test_debugging_finds_the_input_that_kills_a_worker():
-    run = run_script("parallel/debugging.py", "--show", "killed")
-    assert run.returncode == 0, run.stderr
-    assert "BrokenProcessPool:" in run.stdout
-    assert "line(s) [2] kill a worker: ['crash 0 C']" in run.stdout
-
-
-def test_debugging_names_what_cannot_be_pickled():
-    run = run_script("parallel/debugging.py", "--show", "pickling")
-    assert run.returncode == 0, run.stderr
-    for what in ("a lambda", "an open file", "a lock"):
-        assert what in run.stdout
-    assert "submit(lambda ...).result() raises" in run.stdout
-
-
 @pytest.mark.parametrize("method", ["spawn", "fork"])
 def test_debugging_logs_every_worker_record_in_the_parent(method):
     run = run_script("parallel/debugging.py", "--show", "logging", "--start-method", method)
     assert run.returncode == 0, run.stderr
     records = [line for line in run.stdout.splitlines() if " parse: parsing " in line]
     assert len(records) == 4 and all("Process-" in line for line in records)
-
-
-def test_debugging_times_out_a_hanging_task_and_stops_its_worker():
-    run = run_script("parallel/debugging.py", "--show", "hang", timeout=60)
-    assert run.returncode == 0, run.stderr  # it returned: the stuck worker was stopped
-    assert "line 1 'hang 19.0 C': timed out" in run.stdout
 
 
 def write_tweets_csv(path, rows):
@@ -267,48 +155,14 @@ def test_tweets_names_the_missing_column_of_a_real_csv(tmp_path):
     assert f"{csv_file}: no column date" in run.stderr
 
 
-def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_spawn():
-    run = run_script("parallel/sharing.py", "--show", "global-under-spawn")
-    assert run.returncode == 0, run.stderr
-    fork, spawn = run.stdout.split("$ start method spawn:")
-    assert "[128044, 121122, 105506] ..." in fork  # counts above -2, -1.43, -0.86 of 1 MB
-    assert "TypeError: '>' not supported between instances of 'NoneType' and 'float'" in spawn
-
-
-def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fixes_work():
-    run = run_script("parallel/sharing.py", "--show", "notebook")
-    assert run.returncode == 0, run.stderr
-    cell, fixes = run.stdout.split("The same function imported from squares.py:")
-    module, rest = fixes.split("The cell's function through joblib:")
-    joblib, cause = rest.split("The worker's stderr")
-    # The cell itself says only that the pool broke; the worker's stderr says why.
-    assert "[error] BrokenProcessPool" in cell
-    assert "AttributeError: Can't get attribute 'square' on <module '__main__'" in cause
-    assert "[stdout] [0, 1, 4, 9]" in module and "[stdout] [0, 1, 4, 9]" in joblib
-
-
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_sharing_every_way_gives_the_same_results_under_spawn_and_forkserver(method):
+    # test_examples.py's run under every start method, for this script: with the
+    # variants' agreement counted, not only the exit code.
     run = run_script("parallel/sharing.py", "--megabytes", "4", "--start-method", method)
     assert run.returncode == 0, run.stderr  # the script checks every variant against sequential
     expected = 5 if method == "spawn" or "fork" not in method else 6
     assert len(agreeing(run.stdout)) >= expected, run.stdout
-
-
-def test_dask_cluster_of_programs_loses_no_result_when_a_worker_program_is_killed():
-    run = run_script("parallel/dask_cluster.py", "--size", "smoke", "--show", "kill")
-    assert run.returncode == 0, run.stderr
-    assert "killed worker program" in run.stdout
-    assert "400 tweets analysed" in run.stdout and "same results as sequential: True" in run.stdout
-
-
-def test_debugging_recreates_a_dask_tasks_error_in_this_process():
-    run = run_script("parallel/debugging.py", "--show", "dask")
-    assert run.returncode == 0, run.stderr
-    assert "on the cluster: error, ValueError(\"unknown unit 'F' in '70.2 F'\")" in run.stdout
-    local = run.stdout.split("recreate_error_locally raised it here:")[1]
-    assert "in parse_reading" in local
-    assert local.strip().endswith("ValueError: unknown unit 'F' in '70.2 F'")
 
 
 def test_vectorise_reads_a_real_csv_and_every_way_gives_the_same_amounts(tmp_path):
@@ -353,18 +207,6 @@ def test_gpu_kernel_on_numbas_simulator_agrees_with_numpy():
     assert "Numba kernel: simulated" in run.stdout
     sums = re.findall(r"NumPy sum ([\d.]+), kernel sum ([\d.]+)", run.stdout)
     assert len(sums) == 3 and all(numpy == kernel for numpy, kernel in sums)
-
-
-@pytest.mark.skipif(not rules.missing("gpu"), reason="this machine has a GPU")
-def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu():
-    run = run_script("gpu/gpu_arrays.py", "--size", "smoke")
-    assert run.returncode == 0, run.stderr
-    assert "array module: numpy" in run.stdout
-    rows = rows_of(run.stdout)
-    assert [name for name, rest in rows.items() if rest.endswith("baseline")] == [
-        "small array: NumPy", "medium array: NumPy", "large array: NumPy",
-    ]  # fmt: skip
-    assert sum("not run here: needs an NVIDIA GPU" in rest for rest in rows.values()) == 15
 
 
 # --- a reader's own data, when it is not what the script expects ---------------
@@ -428,3 +270,42 @@ def test_memray_names_the_line_that_holds_most_at_the_peak():
     with_system_malloc = run.stdout.split("with the system's malloc")[1].splitlines()
     largest = with_system_malloc[2]  # after the heading and the peak
     assert f"line {copies[1]}: sales = sales.copy()" in largest, run.stdout
+
+
+def test_memrays_flame_graph_draws_the_copy_after_assign_as_the_pipelines_widest_line():
+    """The same peak drawn: a well-formed SVG, last in the output, whose boxes
+    under revenue_by_country are its two copies, the one after assign() the
+    widest."""
+    from xml.etree import ElementTree
+
+    from harness.table import split_picture
+
+    SVG = "http://www.w3.org/2000/svg"
+    source = (ROOT / "examples" / "dataframes" / "memory_steps.py").read_text()
+    copies = [n for n, line in enumerate(source.splitlines(), 1) if "= sales.copy()" in line]
+    run = run_script("dataframes/memory_steps.py", "--rows", "200000", "--show", "flamegraph")
+    assert run.returncode == 0, run.stderr
+    printed, svg = split_picture(run.stdout.rstrip())
+    assert svg is not None and "200,000 sales" in printed, run.stdout[:500]
+    texts = [t.text or "" for t in ElementTree.fromstring(svg).iter(f"{{{SVG}}}text")]
+    # "revenue_by_country memory_steps.py:52  20 MiB"; a narrow box has no size.
+    boxes = [
+        re.match(r"revenue_by_country memory_steps\.py:(\d+)(?:  (\d+) MiB)?", t) for t in texts
+    ]
+    held = {int(box[1]): int(box[2] or 0) for box in boxes if box}
+    assert sorted(held) == copies, texts
+    assert max(held, key=held.get) == copies[1], held
+
+
+def test_a_flame_graphs_boxes_hold_what_their_callees_hold():
+    import importlib.util
+
+    path = ROOT / "examples" / "dataframes" / "flame_graph.py"
+    spec = importlib.util.spec_from_file_location("flame_graph", path)
+    flame_graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(flame_graph)
+    stacks_to_tree = flame_graph.stacks_to_tree
+    main, load, read = ("main", "a.py", 1), ("load", "a.py", 2), ("read", "b.py", 3)
+    tree = stacks_to_tree([([main, load, read], 60), ([main, load], 10), ([main], 5)], depth=2)
+    assert tree["size"] == 75 and tree["children"][main]["size"] == 75
+    assert tree["children"][main]["children"][load] == {"size": 70, "children": {}}

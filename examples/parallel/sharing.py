@@ -1,8 +1,6 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "joblib>=1.4", "ipykernel>=6.29"]
-# [tool.faster-python]
-# start-methods = []
 # ///
 """One large NumPy array, eight tasks that each read all of it: ways to get it
 to the workers.
