@@ -119,6 +119,7 @@ class Worker:
         os.close(write)
         self.replies = os.fdopen(read)
         self.peak = 0  # bytes: the most its process tree held while it was asked anything
+        self.memory = supervise.MemoryWatch()
 
     def send(self, job: dict) -> None:
         try:
@@ -133,7 +134,8 @@ class Worker:
         deadline = time.monotonic() + timeout
         while True:
             if watch_memory:
-                self.peak = max(self.peak, supervise.memory_below(self.process.pid))
+                tree = supervise.tree_below(self.process.pid)
+                self.peak = max(self.peak, self.memory.read(tree))
             ready, _, _ = select.select([self.replies], [], [], supervise.POLL_SECONDS)
             if ready:
                 line = self.replies.readline()

@@ -728,6 +728,49 @@ def test_tree_memory_counts_a_block_shared_by_three_processes_once():
     assert size <= measured < 2 * size, measured
 
 
+def test_a_watched_tree_shows_memory_a_process_takes_later_and_counts_a_shared_block_once():
+    """Between readings of PSS the watch adds small RSS changes only: a block
+    that three processes come to share is never counted three times, and the
+    memory a process takes later shows within seconds (a deadline, not a pace)."""
+    from multiprocessing import shared_memory
+
+    from harness.supervise import MemoryWatch, below_us
+
+    size = 64 * 2**20
+    block = shared_memory.SharedMemory(create=True, size=size)
+    # Each reader waits for a line, then maps the block and touches every page.
+    reader = (
+        f"import mmap, sys; sys.stdin.readline(); f = open('/dev/shm/{block.name}', 'rb')\n"
+        "b = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n"
+        "total = sum(b[::4096]); print('ready', flush=True); sys.stdin.read()\n"
+    )
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", reader], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    watch, seen = MemoryWatch(), []
+    try:
+        before = watch.read(below_us(frozenset()))
+        for r in readers:  # one at a time, read all the while
+            r.stdin.write(b"go\n")
+            r.stdin.flush()
+            assert r.stdout.readline().strip() == b"ready"
+            seen.append(watch.read(below_us(frozenset())))
+        deadline = time.monotonic() + 10
+        while seen[-1] < before + size and time.monotonic() < deadline:
+            time.sleep(0.05)
+            seen.append(watch.read(below_us(frozenset())))
+    finally:
+        for r in readers:
+            r.communicate(b"")
+        block.close()
+        block.unlink()
+    assert seen[-1] >= before + size, (before, seen)  # the block, once read
+    assert max(seen) < before + 2 * size, (before, seen)  # never three times
+
+
 def test_a_slow_variant_stops_after_three_calls_a_fast_one_keeps_its_minimum():
     from harness.stopping import enough
 
