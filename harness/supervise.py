@@ -22,7 +22,10 @@ import psutil
 
 from harness.paths import ROOT
 
-POLL_SECONDS = 0.05
+# How often a running command's tree is looked at (its memory, a time-out):
+# each look lists every process on the machine, some 3 ms of CPU. The command's
+# exit, and a worker's answer, are noticed at once all the same.
+POLL_SECONDS = 0.1
 # Pool helpers (the forkserver, the resource tracker) exit a moment after the
 # interpreter that started them; give them this long before calling it a leak.
 GRACE_SECONDS = 3.0
@@ -171,7 +174,7 @@ def tree_memory(others: frozenset[int]) -> int:
 
 
 class MemoryWatch:
-    """The memory of a process tree, read twenty times a second, cheaply.
+    """The memory of a process tree, read ten times a second, cheaply.
 
     PSS makes the kernel walk each process's page tables: some 4 ms of CPU per
     Python process, 40 ms for a local Ray instance's nine, which twenty reads a
@@ -179,7 +182,7 @@ class MemoryWatch:
     counter. So the tree's PSS is read again when something moved (a process
     came or went, or one's RSS changed by more than ``MOVED`` of the tree's
     memory), or ``STILL`` seconds passed, but never so often that reading it
-    takes more than ``SHARE`` of a core: a lone worker's every 60 ms, a Ray
+    takes more than ``SHARE`` of a core: a lone worker's at every look, a Ray
     instance's every 0.8 s. Between readings the tree's memory is the last one
     plus each process's small RSS changes; a large change waits for the next
     reading (it may be pages another process shares: never counted twice).
@@ -289,7 +292,8 @@ def supervise(
                 if time.monotonic() - started > timeout:
                     stop(child, others)
                     raise TimedOut(f"timed out: still running after {timeout:.0f} s; killed it")
-                time.sleep(POLL_SECONDS)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.wait(POLL_SECONDS)
         finally:
             if child.poll() is None:  # interrupted: stop the whole tree
                 stop(child, others)
