@@ -31,14 +31,17 @@ def stored(out: Path, example: str):
 
 
 @pytest.fixture(scope="session")
-def fixture_run(tmp_path_factory):
+def fixture_run(tmp_path_factory, worker_id):
     """Measure all fixture examples (good and broken) once, with a short time limit.
 
     Short, but long enough for a trivial variant on a loaded machine: the hanging
     fixture is the only one that may reach it. Once per test session, whichever
     parallel worker asks first (the others wait for it and read what it found).
     """
-    shared = tmp_path_factory.getbasetemp().parent
+    base = tmp_path_factory.getbasetemp()
+    # One folder for every parallel worker of this session; without workers, the
+    # session's own (its parent would be shared with earlier sessions).
+    shared = base if worker_id == "master" else base.parent
     with FileLock(shared / "fixture_run.lock"):
         saved = shared / "fixture_run.json"
         if not saved.exists():
