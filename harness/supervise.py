@@ -177,15 +177,17 @@ class MemoryWatch:
     """The memory of a process tree, read ten times a second, cheaply.
 
     PSS makes the kernel walk each process's page tables: some 4 ms of CPU per
-    Python process, 40 ms for a local Ray instance's nine, which twenty reads a
-    second made most of a core, taken from the variant being timed. RSS is a
-    counter. So the tree's PSS is read again when something moved (a process
-    came or went, or one's RSS changed by more than ``MOVED`` of the tree's
-    memory), or ``STILL`` seconds passed, but never so often that reading it
-    takes more than ``SHARE`` of a core: a lone worker's at every look, a Ray
-    instance's every 0.8 s. Between readings the tree's memory is the last one
-    plus each process's small RSS changes; a large change waits for the next
-    reading (it may be pages another process shares: never counted twice).
+    Python process (about 24 ms per GiB it holds), 40 ms for a local Ray
+    instance's nine, which twenty reads a second made most of a core, taken
+    from the variant being timed. RSS and its shared part are counters. So the
+    tree's PSS is read again when something moved (a process came or went, or
+    the processes' RSS changed by more than ``MOVED`` of the tree's memory in
+    all), or ``STILL`` seconds passed, but never so often that reading it takes
+    more than ``SHARE`` of a core. Between readings the tree's memory is the
+    last reading plus each process's change in private memory (RSS less its
+    shared pages): memory a process takes shows at once, and pages that several
+    map (a shared-memory block, a file) wait for the next reading, so they are
+    never counted twice.
     """
 
     STILL = 1.0  # seconds
@@ -193,35 +195,35 @@ class MemoryWatch:
     SHARE = 0.05  # of a core, at most, spent reading PSS
 
     def __init__(self):
-        self.rss: dict[tuple[int, float], int] = {}  # (pid, started) -> RSS when read
+        # (pid, started) -> (RSS, private memory) at the last reading of PSS
+        self.then: dict[tuple[int, float], tuple[int, int]] = {}
         self.pss = 0  # the tree's PSS at that reading
         self.when = -self.STILL
         self.wait = 0.0  # seconds before the next reading of PSS may start
 
     def read(self, procs: list[psutil.Process]) -> int:
-        rss = {}
+        now = {}
         for proc in procs:
             with contextlib.suppress(psutil.Error):
-                rss[(proc.pid, proc.create_time())] = proc.memory_info().rss
-        least = max(2**20, self.MOVED * self.pss)
-        small = {
-            key: now - self.rss[key]
-            for key, now in rss.items()
-            if key in self.rss and abs(now - self.rss[key]) <= least
-        }
-        moved = len(small) < len(rss) or rss.keys() != self.rss.keys()
+                info = proc.memory_info()
+                shared = getattr(info, "shared", 0)  # Linux; 0 elsewhere
+                now[(proc.pid, proc.create_time())] = (info.rss, info.rss - shared)
+        known = [key for key in now if key in self.then]
+        moved = now.keys() != self.then.keys() or sum(
+            abs(now[key][0] - self.then[key][0]) for key in known
+        ) > max(2**20, self.MOVED * self.pss)
         since = time.monotonic() - self.when
         if since >= self.wait and (moved or since >= self.STILL):
-            return self.read_pss(procs, rss)
-        return self.pss + sum(small.values())
+            return self.read_pss(procs, now)
+        return self.pss + sum(now[key][1] - self.then[key][1] for key in known)
 
-    def read_pss(self, procs: list[psutil.Process], rss: dict) -> int:
-        started = time.process_time()
-        self.pss, self.rss, self.when = 0, rss, time.monotonic()
+    def read_pss(self, procs: list[psutil.Process], now: dict) -> int:
+        started = time.thread_time()  # this thread's: not a progress bar's
+        self.pss, self.then, self.when = 0, now, time.monotonic()
         for proc in procs:
             with contextlib.suppress(psutil.Error):
                 self.pss += memory_of(proc)
-        self.wait = (time.process_time() - started) / self.SHARE
+        self.wait = (time.thread_time() - started) / self.SHARE
         return self.pss
 
 
