@@ -492,10 +492,10 @@ def render_transcript(record: Record, title: str) -> str:
 def split_picture(output: str) -> tuple[str, str | None]:
     """(the text, the SVG element) of an output that ends in an SVG element;
     (the output, None) otherwise."""
-    start = output.find("<svg")
-    if start == -1 or not output.endswith("</svg>"):
+    starts = [m.start() for m in re.finditer(r"(?m)^<svg\b", output)]
+    if not starts or not output.endswith("</svg>"):
         return output, None
-    return output[:start].rstrip(), output[start:]
+    return output[: starts[-1]].rstrip(), output[starts[-1] :]
 
 
 def render_reference_checks(records: list[Record]) -> str:

@@ -318,9 +318,9 @@ def test_a_transcript_that_ends_in_an_svg_is_shown_as_the_picture_under_its_text
     from harness.table import render_transcript
 
     svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>a box</text></svg>'
-    page = render_transcript(transcript_of(f"20,000 sales\n{svg}\n"), "picture")
+    page = render_transcript(transcript_of(f"20,000 sales, no <svg yet\n{svg}\n"), "picture")
     text, picture = page.split("![What `python examples/x.py --show picture --size quick` drew]")
-    assert "20,000 sales" in text and "<svg" not in text
+    assert "20,000 sales, no <svg yet" in text and "<svg xmlns" not in text
     data = picture.split("(data:image/svg+xml;base64,")[1].split(")")[0]
     assert base64.b64decode(data).decode() == svg
     assert "Drawn on Test CPU" in shown(picture)

@@ -6,9 +6,9 @@
 # ///
 """Draw a flame graph of memory (an icicle: callers on top) as an SVG file.
 
-memray's own flame graph is an HTML page that loads its scripts from a CDN;
-this draws the same picture from the same records where there is no network:
-each box a line of code, as wide as the memory that line and what it called
+memray's own flame graph is an interactive HTML page; this draws a picture of
+the same tree, from the same records, that a static page can show: each box a
+line of code, as wide as the memory that line and what it called
 held, its callees below it. ``stacks_to_tree`` builds the tree from
 (stack, bytes) pairs, ``svg_of`` draws it. Run it with a file name to draw a
 small made-up tree.
@@ -69,7 +69,7 @@ def owner(frame: tuple, script: Path) -> str:
 def svg_of(tree: dict, title: str, script: Path, least: float = 0.005) -> str:
     """The tree as an SVG element; boxes under ``least`` of the whole are left
     out, as memray's page hides them until you zoom in."""
-    # Text as text (searchable, small), and the same ids every run.
+    # Text as text (small), and the same ids every run.
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": title}):
         fig, ax = plt.subplots(figsize=(WIDTH, ROW * depth_of(tree, least)))
         fig.subplots_adjust(left=0, right=1)
@@ -122,7 +122,7 @@ def draw(ax, tree: dict, script: Path, least: float) -> list[str]:
                 box(child, label_of(frame), COLOURS[who], x, level + 1)
             x += child["size"] / whole
 
-    box(tree, "all", "#5d5d5d", 0.0, 0)
+    box(tree, "everything drawn", "#5d5d5d", 0.0, 0)
     ax.set_xlim(0, 1)
     ax.set_ylim(-depth_of(tree, least) - 0.1, 0)
     ax.axis("off")

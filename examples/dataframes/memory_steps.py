@@ -213,7 +213,8 @@ def show_memray(path: str) -> None:
 # --8<-- [start:flamegraph]
 def show_flamegraph(path: str) -> None:
     """memray's flame graph at the peak, as an SVG on standard output
-    (``--show flamegraph > peak.svg``): what `memray flamegraph` shows."""
+    after the workload's line (``--show flamegraph > peak.html`` opens in
+    a browser): what `memray flamegraph` shows, for the pipeline's calls."""
     import memray
     import pyarrow as pa
     from flame_graph import stacks_to_tree, svg_of
