@@ -1,6 +1,7 @@
 """The site builds strictly from measured tables, and refuses to build without them."""
 
 import re
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,6 +30,7 @@ def once_per_session(name: str, tmp_path_factory, worker_id: str, make) -> Path:
     folder, failed = shared / name, shared / f"{name}.failed"
     with FileLock(shared / f"{name}.lock"):
         if not folder.exists() and not failed.exists():
+            shutil.rmtree(shared / f"{name}.partial", ignore_errors=True)  # a killed try's
             try:
                 make(shared / f"{name}.partial")
             except BaseException as error:
@@ -215,7 +217,7 @@ def test_page_is_in_the_navigation(page):
 
 # --- what the pages show an example print, as the smoke run printed it ---------
 # The harness ran each with its BENCHMARK's transcript arguments at smoke size
-# (and failed the run had any exited with an error): the same output the page
+# (a transcript that exits with an error fails the smoke run): the same output the page
 # includes, so a test of it is a test of the page.
 
 

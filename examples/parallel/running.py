@@ -82,10 +82,9 @@ def start_ray(workers: int, setup=None):
     # cluster. A local Ray's workers inherit this process's environment, so
     # PYTHONPATH tells them where (on a cluster: runtime_env's "env_vars" or
     # "working_dir", which here would cost a few seconds more at start-up).
-    here = str(Path(__file__).parent)
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [here, *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
+    here, path = str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")
+    if here not in path.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [here, path]))
     runtime_env = {}
     if setup is not None:
         runtime_env["worker_process_setup_hook"] = setup
