@@ -1,5 +1,6 @@
 """Measuring examples end to end: records, the cache, and every kind of bad input."""
 
+import contextlib
 import json
 import os
 import signal
@@ -699,16 +700,23 @@ def test_what_the_site_being_served_starts_meanwhile_is_not_the_variants_leak():
         site.wait()
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PSS is a Linux measure")
-def test_tree_memory_counts_a_block_shared_by_three_processes_once():
+SHARED_BLOCK_SIZE = 64 * 2**20
+
+
+@contextlib.contextmanager
+def readers_of_a_shared_block(wait_for_go: bool):
+    """Three processes that each map one 64 MiB shared-memory block, touch
+    every page and print "ready" (after a line on stdin, if ``wait_for_go``),
+    then wait; the block is removed afterwards.
+
+    (mmap of /dev/shm directly: the readers must not register it for cleanup.)
+    """
     from multiprocessing import shared_memory
 
-    size = 64 * 2**20
-    block = shared_memory.SharedMemory(create=True, size=size)
-    # Each reader maps the whole block, touches every page, says so, and waits.
-    # (mmap of /dev/shm directly: the readers must not register the block for cleanup.)
+    block = shared_memory.SharedMemory(create=True, size=SHARED_BLOCK_SIZE)
     reader = (
-        f"import mmap, sys; f = open('/dev/shm/{block.name}', 'rb')\n"
+        ("import sys; sys.stdin.readline()\n" if wait_for_go else "")
+        + f"import mmap, sys; f = open('/dev/shm/{block.name}', 'rb')\n"
         "b = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n"
         "total = sum(b[::4096]); print('ready', flush=True); sys.stdin.read()\n"
     )
@@ -719,42 +727,35 @@ def test_tree_memory_counts_a_block_shared_by_three_processes_once():
         for _ in range(3)
     ]
     try:
-        assert all(r.stdout.readline().strip() == b"ready" for r in readers)
-        measured = tree_memory(frozenset())
+        yield readers
     finally:
         for r in readers:
             r.communicate(b"")
         block.close()
         block.unlink()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PSS is a Linux measure")
+def test_tree_memory_counts_a_block_shared_by_three_processes_once():
+    with readers_of_a_shared_block(wait_for_go=False) as readers:
+        assert all(r.stdout.readline().strip() == b"ready" for r in readers)
+        measured = tree_memory(frozenset())
     # RSS would count the block three times (192 MiB and more); once, it is 64 MiB
     # plus three small interpreters.
-    assert size <= measured < 2 * size, measured
+    assert SHARED_BLOCK_SIZE <= measured < 2 * SHARED_BLOCK_SIZE, measured
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PSS is a Linux measure")
 def test_a_watched_tree_shows_memory_a_process_takes_later_and_counts_a_shared_block_once():
-    """Between readings of PSS the watch adds small RSS changes only: a block
-    that three processes come to share is never counted three times, and the
-    memory a process takes later shows within seconds (a deadline, not a pace)."""
-    from multiprocessing import shared_memory
-
+    """Between readings of PSS the watch adds each process's private memory
+    only: a block that three processes come to share, one after another, is
+    never counted three times, and shows in full by the next reading (a
+    deadline, not a pace)."""
     from harness.supervise import MemoryWatch, below_us
 
-    size = 64 * 2**20
-    block = shared_memory.SharedMemory(create=True, size=size)
-    # Each reader waits for a line, then maps the block and touches every page.
-    reader = (
-        f"import mmap, sys; sys.stdin.readline(); f = open('/dev/shm/{block.name}', 'rb')\n"
-        "b = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)\n"
-        "total = sum(b[::4096]); print('ready', flush=True); sys.stdin.read()\n"
-    )
-    readers = [
-        subprocess.Popen(
-            [sys.executable, "-c", reader], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        for _ in range(3)
-    ]
+    size = SHARED_BLOCK_SIZE
     watch, seen = MemoryWatch(), []
-    try:
+    with readers_of_a_shared_block(wait_for_go=True) as readers:
         before = watch.read(below_us(frozenset()))
         for r in readers:  # one at a time, read all the while
             r.stdin.write(b"go\n")
@@ -765,11 +766,6 @@ def test_a_watched_tree_shows_memory_a_process_takes_later_and_counts_a_shared_b
         while seen[-1] < before + size and time.monotonic() < deadline:
             time.sleep(0.05)
             seen.append(watch.read(below_us(frozenset())))
-    finally:
-        for r in readers:
-            r.communicate(b"")
-        block.close()
-        block.unlink()
     assert seen[-1] >= before + size, (before, seen)  # the block, once read
     assert max(seen) < before + 2 * size, (before, seen)  # never three times
 

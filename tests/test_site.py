@@ -19,6 +19,11 @@ from harness import results, rules
 SMOKE_RUN_LIMIT = 900
 
 
+def on_the_smoke_run(test):
+    """A slow test that reads the shared smoke run (or the site built from it)."""
+    return pytest.mark.slow(pytest.mark.timeout(SMOKE_RUN_LIMIT)(test))
+
+
 def once_per_session(name: str, tmp_path_factory, worker_id: str, make) -> Path:
     """``make(folder)`` run once in the test session, by whichever parallel worker
     asks first; the others wait for it and read the same folder (or its failure).
@@ -96,8 +101,7 @@ def printed(measured: Path, example: str, title: str = "as-a-reader") -> str:
     return results.load(measured / "results.json").examples[example].transcripts[title].output
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_the_site_builds_strictly_with_measured_tables(built):
     site = built
     page = (site / "io" / "threads" / "index.html").read_text()
@@ -133,8 +137,7 @@ def test_the_site_builds_strictly_with_measured_tables(built):
     assert links >= 10
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measured):
     """`python examples/x.py --size smoke` times (or names as not run here) every
     variant its page's table shows: no second, hand-kept list that drifts."""
@@ -145,8 +148,7 @@ def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measu
         assert not missing, f"{example_id} printed no row for {missing}:\n{printed}"
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_faults_transcript_shows_each_engine_meet_a_killed_worker_as_the_page_says(measured):
     """What the clusters page shows (faults.py --show all, run by the harness)."""
     shown = printed(measured, "parallel/faults", "faults")
@@ -169,8 +171,7 @@ def build_page(tmp_path, markdown: str):
     return build(page_config(tmp_path, markdown), tmp_path / "site", tmp_path / "empty")
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_no_code_block_or_page_table_scrolls_sideways_at_a_laptops_width(built):
     """What a reader sees at 1400 px: every code block and every table a page shows
     fits its column (the full tables under "All columns" may scroll: on demand)."""
@@ -221,8 +222,7 @@ def test_page_is_in_the_navigation(page):
 # includes, so a test of it is a test of the page.
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop(measured):
     types = printed(measured, "jit/pitfalls", "types")
     assert "Cannot type list element type <class 'dict'>" in types
@@ -232,23 +232,20 @@ def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop(measured):
     assert forgot and all(line.endswith("result None") for line in forgot)
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_compile_cost_runs_the_kernel_in_a_new_process_with_and_without_cache(measured):
     shown = printed(measured, "jit/compile_cost")
     assert "without cache" in shown and "cache=True" in shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_image_pipeline_stages_add_up_to_decoding_and_clean_up(measured):
     rows = [line for line in printed(measured, "cpu/image_pipeline", "stages").splitlines()
             if "clean-up in" in line]  # fmt: skip
     assert [r.split("clean-up in")[1].split()[0] for r in rows] == ["Python", "NumPy", "Numba"]
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_bottlenecks_cprofile_report_starts_with_the_pipeline(measured):
     # cProfile records every call, but the script prints only the 12 entries with the
     # most cumulative time, and which short steps make that cut depends on timing.
@@ -259,8 +256,7 @@ def test_bottlenecks_cprofile_report_starts_with_the_pipeline(measured):
     assert entries and "(pipeline)" in entries[0], shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows(measured):
     # Hits are counts, not times: the loop over the rows runs once per row, plus once
     # to end, whatever the machine.
@@ -277,8 +273,7 @@ def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows(measu
     assert rows > 0 and hits["for row in rows:"] == rows + 1
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_bottlenecks_pyinstrument_reports_the_pipeline(measured):
     # pyinstrument samples: a short step may fall between two samples, so only the
     # function every sample is inside of is certain to be named.
@@ -286,8 +281,7 @@ def test_bottlenecks_pyinstrument_reports_the_pipeline(measured):
     assert "Recorded:" in shown and "pipeline" in shown, shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_bottlenecks_tells_waiting_from_working(measured):
     pipeline, downloads = printed(measured, "basics/bottlenecks", "which-bound").splitlines()
     # 20 downloads of 50 ms each wait at least a second and use a few ms of CPU:
@@ -298,8 +292,7 @@ def test_bottlenecks_tells_waiting_from_working(measured):
     assert pipeline.endswith("CPU-bound") == (share > 0.8), pipeline
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_gil_example_names_the_build_and_skips_interpreters_before_3_14(measured):
     shown = printed(measured, "cpu/gil")
     assert shown.startswith(f"Python {sys.version.split()[0]}")
@@ -308,8 +301,7 @@ def test_gil_example_names_the_build_and_skips_interpreters_before_3_14(measured
     assert skipped == (sys.version_info < (3, 14))
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_spawn(measured):
     fork, spawn = printed(measured, "parallel/sharing", "global-under-spawn").split(
         "$ start method spawn:"
@@ -318,8 +310,7 @@ def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_sp
     assert "TypeError: '>' not supported between instances of 'NoneType' and 'float'" in spawn
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fixes_work(
     measured,
 ):
@@ -333,16 +324,14 @@ def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fi
     assert "[stdout] [0, 1, 4, 9]" in module and "[stdout] [0, 1, 4, 9]" in joblib
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_dask_cluster_of_programs_loses_no_result_when_a_worker_program_is_killed(measured):
     shown = printed(measured, "parallel/dask_cluster", "kill")
     assert "killed worker program" in shown
     assert "400 tweets analysed" in shown and "same results as sequential: True" in shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool(measured):
     pooled = printed(measured, "parallel/debugging", "map-error")
     # The worker's own traceback, naming the line in the task, comes first.
@@ -351,16 +340,14 @@ def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool
     assert "_RemoteTraceback" not in alone and "in parse_reading" in alone
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_debugging_finds_the_input_that_kills_a_worker(measured):
     shown = printed(measured, "parallel/debugging", "killed")
     assert "BrokenProcessPool:" in shown
     assert "line(s) [2] kill a worker: ['crash 0 C']" in shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_debugging_names_what_cannot_be_pickled(measured):
     shown = printed(measured, "parallel/debugging", "pickling")
     for what in ("a lambda", "an open file", "a lock"):
@@ -368,15 +355,13 @@ def test_debugging_names_what_cannot_be_pickled(measured):
     assert "submit(lambda ...).result() raises" in shown
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_debugging_times_out_a_hanging_task_and_stops_its_worker(measured):
     # It returned (the harness waits for it): the stuck worker was stopped.
     assert "line 1 'hang 19.0 C': timed out" in printed(measured, "parallel/debugging", "hang")
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 def test_debugging_recreates_a_dask_tasks_error_in_this_process(measured):
     shown = printed(measured, "parallel/debugging", "dask")
     assert "on the cluster: error, ValueError(\"unknown unit 'F' in '70.2 F'\")" in shown
@@ -385,8 +370,7 @@ def test_debugging_recreates_a_dask_tasks_error_in_this_process(measured):
     assert local.strip().endswith("ValueError: unknown unit 'F' in '70.2 F'")
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(SMOKE_RUN_LIMIT)
+@on_the_smoke_run
 @pytest.mark.skipif(not rules.missing("gpu"), reason="this machine has a GPU")
 def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu(measured):
     shown = printed(measured, "gpu/gpu_arrays")

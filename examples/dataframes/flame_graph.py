@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 # Box colours by where the code lives: the reader's own file, then libraries.
+LIBRARIES = ("pandas", "numpy", "pyarrow")
 COLOURS = {
     "this script": "#4c78a8",
     "pandas": "#f58518",
@@ -63,7 +64,9 @@ def owner(frame: tuple, script: Path) -> str:
     filename = frame[1]
     if Path(filename).resolve() == script:
         return "this script"
-    return next((lib for lib in COLOURS if f"/{lib}/" in filename), "elsewhere")
+    return next(
+        (lib for lib in LIBRARIES if f"/{lib}/" in filename), "elsewhere"
+    )
 
 
 def svg_of(tree: dict, title: str, script: Path, least: float = 0.005) -> str:
@@ -71,9 +74,11 @@ def svg_of(tree: dict, title: str, script: Path, least: float = 0.005) -> str:
     out, as memray's page hides them until you zoom in."""
     # Text as text (small), and the same ids every run.
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": title}):
-        fig, ax = plt.subplots(figsize=(WIDTH, ROW * depth_of(tree, least)))
+        levels = depth_of(tree, least)
+        fig, ax = plt.subplots(figsize=(WIDTH, ROW * levels))
         fig.subplots_adjust(left=0, right=1)
         used = draw(ax, tree, script, least)
+        ax.set_ylim(-levels - 0.1, 0)
         ax.set_title(title, fontsize=9, loc="left", pad=16)
         handles = [Rectangle((0, 0), 1, 1, facecolor=COLOURS[u]) for u in used]
         ax.legend(
@@ -124,7 +129,6 @@ def draw(ax, tree: dict, script: Path, least: float) -> list[str]:
 
     box(tree, "everything drawn", "#5d5d5d", 0.0, 0)
     ax.set_xlim(0, 1)
-    ax.set_ylim(-depth_of(tree, least) - 0.1, 0)
     ax.axis("off")
     return sorted(used, key=list(COLOURS).index)
 
