@@ -70,6 +70,34 @@ def defines_benchmark(path: Path) -> bool:
     )
 
 
+def runs_its_table(path: Path) -> bool:
+    """Whether ``python example.py`` times the example's table: a main guard that calls
+    ``side_by_side.main(BENCHMARK…)``. Without it the script ran to its end timing
+    nothing, which the harness would only see as an interpreter that said nothing."""
+    try:
+        tree = ast.parse(path.read_text(), str(path))
+    except (SyntaxError, ValueError, UnicodeDecodeError, OSError):
+        return True  # the measurement reports the problem itself
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and ast.unparse(call.func).split(".")[-1] == "main"
+                    and call.args
+                    and ast.unparse(call.args[0]) == "BENCHMARK"
+                ):
+                    return True
+    return False
+
+
+MAIN_GUARD = """if __name__ == "__main__":
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # side_by_side
+    import side_by_side
+
+    side_by_side.main(BENCHMARK)"""
+
+
 HEADER = re.compile(r"(?m)^# /// script\s*$\n((?:^#(?:| .*)$\n)+)^# ///\s*$")
 
 

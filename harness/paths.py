@@ -11,8 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
-# What a page includes from the generated folder: --8<-- "tables/io/threads.md"
-GENERATED_INCLUDE = re.compile(r'--8<--\s+"((?:tables|plots|transcripts|reading)/[^"]+\.md)"')
+# What a page includes from the generated folder: --8<-- "tables/io/threads.md"; the
+# reading guide's summary (reading/) and the What changed page's steps (history/)
+# belong to no one example.
+GENERATED_KINDS = ("tables", "plots", "transcripts", "reading", "history")
+GENERATED_INCLUDE = re.compile(rf'--8<--\s+"((?:{"|".join(GENERATED_KINDS)})/[^"]+\.md)"')
 # What it includes from examples/: --8<-- "examples/io/threads.py:session"
 EXAMPLE_INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
 
@@ -29,8 +32,9 @@ def generated() -> Path:
 def example_of(included: str) -> str | None:
     """The example a generated file belongs to: ``tables/io/threads.md`` is
     ``io/threads``, and ``transcripts/basics/bottlenecks/cprofile.md`` is
-    ``basics/bottlenecks``; ``reading/…`` belongs to every example (None)."""
+    ``basics/bottlenecks``; ``reading/…`` and ``history/…`` belong to every example
+    (None)."""
     kind, rest = included.removesuffix(".md").split("/", 1)
-    if kind == "reading":
+    if kind in ("reading", "history"):
         return None
     return rest.rsplit("/", 1)[0] if kind == "transcripts" else rest

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 
 from harness import jobs, machine, results, rounds, stats, supervise
-from harness.discover import Example
+from harness.discover import MAIN_GUARD, Example, runs_its_table
 from harness.fingerprint import fingerprint
 from harness.paths import EXAMPLES, ROOT
 from harness.profiles import Profile, at_least
@@ -198,6 +198,13 @@ def measure_in_rounds(m: Measuring, first: jobs.Worker):
 def measure_example(
     example: Example, profile: Profile, python: str, key: str, progress, task, label: str = ""
 ) -> Record:
+    if not runs_its_table(example.path):
+        raise ExampleFailed(
+            "it has a BENCHMARK but never calls side_by_side.main(BENCHMARK), so "
+            f"`python examples/{example.id}.py` would time nothing. End the script with:\n\n"
+            f"{MAIN_GUARD}\n\n(with `import sys` and `from pathlib import Path` at the top; "
+            "CONTRIBUTING.md shows the whole template)"
+        )
     since = machine.cpu_times()
     description, built, first = describe(example, profile, python)
     say_what_cannot_run(example, description, progress.console)

@@ -10,9 +10,14 @@ contributor's own page fills in first. MkDocs watches the generated folders
 and reloads the browser as each example is rendered.
 """
 
+import _thread
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
 from rich.console import Console
@@ -38,6 +43,13 @@ def included_files(docs: Path) -> set[str]:
 def placeholder(path: str, done: int, total: int) -> str:
     """What a page shows where a file is not measured yet."""
     kind = path.split("/")[0]
+    if kind == "history":  # made by publishing, never by measuring here
+        return (
+            '!!! info "No publish recorded yet"\n'
+            "    Steps appear here once the site has been published and measured again:\n"
+            "    each publish keeps what the ones before it measured (`make history`). A\n"
+            "    checkout served on your own machine has no publishes to compare.\n"
+        )
     what = {"tables": "table", "plots": "plot", "transcripts": "output", "reading": "summary"}[kind]
     example = example_of(path) or "*"
     progress = f"{done} of {total} examples done" if total else "starting"
@@ -122,6 +134,44 @@ class Renderer:
         write_placeholders(self.docs, self.generated, done, total)
 
 
+class SiteWatch(threading.Thread):
+    """Waits on the MkDocs server; if it stops by itself, interrupts the main thread, so
+    that a server that died never leaves examples being measured for nobody to see.
+
+    A reader's Ctrl-C reaches the server too: ``stop`` (our SIGINT handler) says it
+    was the reader's, and the server's exit is then expected.
+    """
+
+    def __init__(self, site: subprocess.Popen):
+        super().__init__(daemon=True)
+        self.site = site
+        self.stopping = False  # we are stopping it ourselves (Ctrl-C, SIGTERM)
+        self.died = False
+
+    def run(self) -> None:
+        self.site.wait()
+        time.sleep(0.2)  # a Ctrl-C reaches both processes: let ours say so first
+        if not self.stopping:
+            self.died = True
+            _thread.interrupt_main()  # runs ``stop`` in the main thread
+
+    def stop(self, signum, frame) -> None:
+        self.stopping = True
+        raise KeyboardInterrupt
+
+
+def first_build_done(site: subprocess.Popen, url: str) -> bool:
+    """Wait until the site answers (``mkdocs serve`` serves once its first build,
+    notebooks included, is done); False if the server exited first."""
+    while site.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def serve(
     examples: list[Example],
     profile: Profile,
@@ -131,7 +181,12 @@ def serve(
     python: str = sys.executable,
     console: Console | None = None,
 ) -> int:
-    """Start ``mkdocs serve``, then measure; keep serving until it is stopped (Ctrl-C)."""
+    """Start ``mkdocs serve``; once its first build is done, measure; keep serving until
+    it is stopped (Ctrl-C). Returns non-zero if the server stopped by itself.
+
+    Measuring waits for the first build because that build runs the notebooks:
+    examples timed beside it would be timed on a busy machine.
+    """
     console = console or Console(stderr=True)
     docs = docs_dir(config)
     results_path = generated / "results.json"
@@ -140,9 +195,20 @@ def serve(
         data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
         render_all(data, generated)  # what was measured before shows at once
     write_placeholders(docs, generated, 0, len(examples))
+    url = f"http://{dev_addr}/"
     site = start_site(config, generated, dev_addr, python)
-    console.print(f"Serving on http://{dev_addr}/ while measuring {len(examples)} example(s)")
+    watch = SiteWatch(site)
+    previous = signal.signal(signal.SIGINT, watch.stop)
+    console.print(f"Building the site for {url} (the first build runs the notebooks)")
     try:
+        if not first_build_done(site, url):
+            console.print(
+                f"[red]The MkDocs server stopped (exit code {site.returncode}) before serving "
+                "a page: its error is above. Nothing was measured."
+            )
+            return site.returncode or 1
+        watch.start()
+        console.print(f"Serving on {url}; measuring {len(examples)} example(s) meanwhile")
         failed = measure_all(
             examples,
             profile,
@@ -152,14 +218,22 @@ def serve(
             after_each=Renderer(docs, generated),
         )
         console.print(
-            f"Measured every example ({failed} failed); still serving on http://{dev_addr}/ "
-            "(Ctrl-C to stop)"
+            f"Measured every example ({failed} failed); still serving on {url} (Ctrl-C to stop)"
         )
-        return site.wait()
+        while True:  # until Ctrl-C, or the watch says the server stopped
+            time.sleep(1)
     except (KeyboardInterrupt, SystemExit):
+        if watch.died:
+            console.print(
+                f"[red]The MkDocs server stopped (exit code {site.returncode}): its error is "
+                f"above. Measuring stopped too; what was measured is kept in {results_path}."
+            )
+            return site.returncode or 1
         console.print(f"Stopped. What was measured is kept in {results_path}.")
         return 0
     finally:
+        watch.stopping = True
+        signal.signal(signal.SIGINT, previous)
         if site.poll() is None:
             site.terminate()
             site.wait(timeout=10)

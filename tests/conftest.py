@@ -64,12 +64,13 @@ def rows_of(stdout: str) -> dict[str, str]:
 
 def write_example(folder: Path, name: str, source: str, shows: str = "") -> Path:
     """An example ``name``.py in ``folder`` for a test: ``source`` (its functions and
-    ``BENCHMARK``), ending with the main guard every example has; ``shows`` names a
-    dict of --show functions the source defines."""
+    ``BENCHMARK``), ending with the main guard every example has unless it has one of
+    its own; ``shows`` names a dict of --show functions the source defines."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"
     extra = f", shows={shows}" if shows else ""
-    path.write_text(textwrap.dedent(source).strip() + "\n" + MAIN_GUARD.format(shows=extra))
+    guard = "" if "__main__" in source else MAIN_GUARD.format(shows=extra)
+    path.write_text(textwrap.dedent(source).strip() + "\n" + guard)
     return path
 
 

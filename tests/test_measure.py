@@ -66,7 +66,7 @@ def fixture_run(tmp_path_factory, worker_id):
 def test_a_failing_example_makes_the_run_fail(fixture_run):
     run, _ = fixture_run
     assert run.returncode == 1
-    assert "11 example(s) failed" in run.stderr
+    assert "12 example(s) failed" in run.stderr
 
 
 def failure_report(stderr: str, example: str) -> str:
@@ -103,6 +103,12 @@ def failure_report(stderr: str, example: str) -> str:
             "BENCHMARK['sizes'] has no 'smoke' entry, which the smoke profile measures "
             "(it has 'quick', 'full'): add one",
         ),
+        (
+            "no_main_guard",
+            "it has a BENCHMARK but never calls side_by_side.main(BENCHMARK), so "
+            "`python examples/no_main_guard.py` would time nothing",
+        ),
+        ("no_main_guard", "    side_by_side.main(BENCHMARK)"),
         (
             "generator",
             "variant 'b' returned a generator, which cannot be sent back to the harness: "

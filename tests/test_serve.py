@@ -8,15 +8,19 @@ nothing depends on how fast this machine measures.
 """
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import layout
+import psutil
 import pytest
-from conftest import ROOT, page_config, write_example
+from conftest import HOOKS, ROOT, page_config, write_example
 
 from harness import serve
 
@@ -42,15 +46,34 @@ BENCHMARK = {"workload": workload, "variants": {"gated loop": loop}, "sizes": {"
 '''
 
 
+# The gated example, once more, telling the test when its workload started and whether
+# the site answered at that moment: measuring must wait for the site's first build.
+GATED_AND_TOLD = GATED.replace(
+    '    gate = Path(os.environ["HARNESS_TEST_GATE"])\n',
+    """    import urllib.request
+    try:
+        with urllib.request.urlopen(os.environ["HARNESS_TEST_SITE"], timeout=5):
+            answered = "the site answered"
+    except OSError as error:
+        answered = f"the site did not answer: {error}"
+    Path(os.environ["HARNESS_TEST_STARTED"]).write_text(answered)
+    gate = Path(os.environ["HARNESS_TEST_GATE"])
+""",
+)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, seconds: float) -> None:
+def wait_for_http(url: str, seconds: float, serving=None, said=None) -> None:
+    """Until ``url`` answers; fails at once if the process ``serving`` it exits."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if serving is not None and serving.poll() is not None:
+            raise AssertionError(f"it exited with {serving.returncode}:\n{said.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
@@ -122,3 +145,137 @@ def test_a_reader_sees_a_placeholder_then_the_table_appears(tmp_path):
     finally:
         harness.terminate()
         harness.wait(timeout=30)
+
+
+def start_serving(tmp_path, config, example_source=GATED_AND_TOLD):
+    """``python -m harness serve`` of ``config`` with one gated example, and where to look."""
+    examples = tmp_path / "measured"
+    write_example(examples, "gated", example_source)
+    address = f"127.0.0.1:{free_port()}"
+    told = {"gate": tmp_path / "gate", "started": tmp_path / "started"}
+    env = {
+        **os.environ,
+        "HARNESS_TEST_GATE": str(told["gate"]),
+        "HARNESS_TEST_STARTED": str(told["started"]),
+        "HARNESS_TEST_SITE": f"http://{address}/",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    # What it and MkDocs say goes to a file: a pipe nobody reads would fill and stop them.
+    told["said"] = tmp_path / "said.txt"
+    with told["said"].open("w") as said:
+        harness = subprocess.Popen(
+            [sys.executable, "-m", "harness", "--examples", examples, "--out",
+             tmp_path / "generated", "serve", "--profile", "smoke", "--config", config,
+             "--dev-addr", address],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=said,
+        )  # fmt: skip
+    return harness, address, told
+
+
+def copy_of_the_real_site(tmp_path):
+    """The real pages and settings, in a folder of their own: nothing is generated yet.
+    The notebooks find the examples they import beside the pages, as in a checkout."""
+    docs = shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {docs}\n"
+        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+        "hooks:\n" + "".join(f"  - {ROOT / 'hooks' / name}\n" for name in HOOKS)
+    )
+    return config
+
+
+def nav_urls(config) -> list[str]:
+    """The address of every page in the site's navigation, as MkDocs serves it."""
+    from mkdocs.config import load_config
+
+    def files(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from files(value) if isinstance(value, list) else [value]
+
+    pages = files(load_config(str(config)).nav)
+    return ["" if p == "index.md" else p.rsplit(".", 1)[0] + "/" for p in pages]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def stop_with_ctrl_c(harness: subprocess.Popen) -> None:
+    """Stop it as a reader's Ctrl-C does."""
+    harness.send_signal(signal.SIGINT)
+    harness.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_a_fresh_clone_serves_every_page_before_measuring_anything(tmp_path):
+    """The README's first command, as a new user runs it: nothing generated yet."""
+    config = copy_of_the_real_site(tmp_path)
+    harness, address, told = start_serving(tmp_path, config)
+    try:
+        wait_for_http(f"http://{address}/", 240, harness, told["said"])
+        site = psutil.Process(harness.pid).children()
+        statuses = {url: fetch(f"http://{address}/{url}") for url in nav_urls(config)}
+        assert len(statuses) > 20  # every page of the nav, not a one-page stand-in
+        assert {url: status for url, (status, _) in statuses.items() if status != 200} == {}
+        assert "No publish recorded yet" in statuses["changes/"][1]
+        assert "Being measured on this machine" in statuses["cpu/gil/"][1]
+        assert not (tmp_path / "generated" / "results.json").exists()  # nothing measured yet
+        told["gate"].touch()
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "generated" / "tables" / "gated.md").exists():
+            assert harness.poll() is None and time.monotonic() < deadline, told["said"].read_text()
+            time.sleep(0.2)
+        # Measuring started only once the first build was served.
+        assert told["started"].read_text() == "the site answered"
+    finally:
+        stop_with_ctrl_c(harness)
+    said = told["said"].read_text()
+    assert harness.returncode == 0, said
+    assert "Stopped. What was measured is kept" in said
+    assert not [p for p in site if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    with pytest.raises(OSError):  # nothing listens any more
+        urllib.request.urlopen(f"http://{address}/", timeout=5)
+
+
+def test_a_site_that_fails_its_first_build_stops_the_command_and_measures_nothing(tmp_path):
+    config = page_config(tmp_path, '# Broken\n\n--8<-- "examples/no_such_file.py:part"\n')
+    harness, _, told = start_serving(tmp_path, config)
+    harness.wait(timeout=120)
+    said = told["said"].read_text()
+    assert harness.returncode != 0
+    assert "The MkDocs server stopped (exit code 1) before serving a page" in said
+    assert "no_such_file.py" in said  # MkDocs' own error is shown above it
+    assert not told["started"].exists() and not (tmp_path / "generated" / "results.json").exists()
+
+
+@pytest.mark.slow
+def test_a_server_that_dies_while_measuring_stops_the_measuring_and_says_so(tmp_path):
+    config = page_config(tmp_path, '# Gated\n\n--8<-- "tables/gated.md"\n')
+    harness, address, told = start_serving(tmp_path, config)
+    try:
+        wait_for_http(f"http://{address}/", 120, harness, told["said"])
+        deadline = time.monotonic() + 60
+        while not told["started"].exists():  # the gated example is being measured
+            assert time.monotonic() < deadline, "the example never started"
+            time.sleep(0.1)
+        below = psutil.Process(harness.pid).children(recursive=True)
+        (server,) = [p for p in below if "mkdocs" in " ".join(p.cmdline())]
+        server.kill()
+        harness.wait(timeout=60)
+    finally:
+        if harness.poll() is None:
+            harness.kill()
+    said = told["said"].read_text()
+    assert harness.returncode != 0
+    assert "The MkDocs server stopped (exit code -9)" in said
+    assert "Measuring stopped too" in said
+    _, still_running = psutil.wait_procs(below, timeout=10)  # the worker measuring it too
+    assert not still_running, still_running
