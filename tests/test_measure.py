@@ -140,7 +140,7 @@ def test_examples_after_a_broken_one_are_still_measured(fixture_run):
     run, _ = fixture_run
     # bad_syntax sorts first: every example after it is still measured or reported.
     assert run.stderr.index("] bad_syntax: FAILED") < run.stderr.index("] good: measured")
-    assert "[12/12] raises: FAILED" in run.stderr
+    assert "[13/13] raises: FAILED" in run.stderr
 
 
 def test_good_results_are_kept_when_others_fail(fixture_run):
