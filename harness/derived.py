@@ -199,3 +199,24 @@ def counts_cpu(v: Variant) -> bool:
 def cpu_seconds(record: Record, v: Variant) -> float:
     """The CPU time a call took: what per-CPU-second billing would charge for."""
     return record.of(v).cpu.median
+
+
+# Two interpreters holding the same thing differ by a few MiB (what each loaded,
+# how the shared libraries' pages are split between them): no more than this.
+FLOOR_SLACK = 0.03
+
+
+def below_the_floor(record: Record) -> list[str]:
+    """Rows whose peak memory is below the row that does only what every row does
+    (``memory_floor``): the table would contradict itself, so it is not drawn."""
+    name = record.description.table.memory_floor
+    floor = record.measured.get(name) if name else None
+    if floor is None:
+        return []
+    least = floor.peak_rss * (1 - FLOOR_SLACK)
+    return [
+        f"{v.name!r} peaked at {record.of(v).peak_rss / 2**20:.0f} MiB, below {name!r} "
+        f"({floor.peak_rss / 2**20:.0f} MiB), which it includes"
+        for v in record.timed()
+        if v.name != name and record.of(v).peak_rss < least
+    ]

@@ -120,6 +120,7 @@ class Worker:
         self.replies = os.fdopen(read)
         self.peak = 0  # bytes: the most its process tree held while it was asked anything
         self.memory = supervise.MemoryWatch()
+        self.floor = 0  # bytes: what its tree held when the calls began (``watch_calls``)
 
     def send(self, job: dict) -> None:
         try:
@@ -147,6 +148,18 @@ class Worker:
             if time.monotonic() > deadline:
                 self.kill()
                 self.fail(f"timed out: still running after {timeout:.0f} s; killed it")
+
+    def watch_calls(self) -> None:
+        """From now on its peak is its calls': what loading the example and making the
+        input took, and gave back, is not counted (it still holds the input: that is)."""
+        self.memory = supervise.MemoryWatch()
+        self.floor = self.peak = self.memory.read(supervise.tree_below(self.process.pid))
+
+    def rose(self, rise: int | None) -> None:
+        """Its own interpreter's rise above the floor, as the kernel saw it
+        (``observe.OwnPeak``): a peak too short for the parent's sampling to see."""
+        if rise is not None:
+            self.peak = max(self.peak, self.floor + rise)
 
     def ask(self, job: dict, timeout: float, raw: bool = False, watch_memory: bool = True) -> dict:
         self.send(job)

@@ -19,6 +19,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness import rules
 
@@ -96,6 +97,37 @@ def observe():
     seen.wall = time.perf_counter() - wall
     seen.cpu = rules.side_by_side.cpu_seconds() - cpu
     seen.threads, seen.processes = WATCH.threads - threads, WATCH.processes - processes
+
+
+class OwnPeak:
+    """How far this process's memory rose above where it stood when the watch began,
+    at its highest: the kernel's own high-water mark (Linux), reset at the start.
+
+    The parent samples a variant's whole process tree ten times a second, which a
+    call of a few milliseconds can slip between; the kernel sees every page this
+    interpreter touched. None where the mark cannot be reset (not Linux).
+    """
+
+    def __enter__(self):
+        self.rise = None
+        try:
+            Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+            self.start = status_kib("VmRSS")
+        except OSError:
+            self.start = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.start is not None:
+            self.rise = max(0, status_kib("VmHWM") - self.start) * 1024
+
+
+def status_kib(field: str) -> int:
+    """A figure of /proc/self/status, in KiB ("VmHWM:   123456 kB")."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise OSError(f"no {field} in /proc/self/status")
 
 
 class Pinned:

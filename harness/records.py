@@ -42,6 +42,7 @@ class Table:
     law: str | None = None  # "amdahl" or "gustafson": a scaling table
     serial_fraction: float | None = None  # the law's s, for this size
     plot: str | None = None  # "memory by file size": peak memory against each file's size
+    memory_floor: str | None = None  # a row that does only what every row does
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ Files are rewritten only when their content changes, so a site being served
 reloads once per finished example, not for every file.
 """
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.derived import below_the_floor
 from harness.history import load as load_history
 from harness.plot import render_plot
 from harness.records import Record
@@ -45,16 +47,41 @@ def per_interpreter(records: list[Record]) -> str:
     return "\n\n".join(tabs) + "\n"
 
 
-def render_record(record: Record, out: Path, others: list[Record] = (), history=None) -> int:
+@dataclass
+class Rendered:
+    """How many files changed, and the tables refused (why, one line each)."""
+
+    changed: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    def add(self, other: "Rendered") -> "Rendered":
+        return Rendered(self.changed + other.changed, self.refused + other.refused)
+
+
+def refusal(problems: list[str]) -> str:
+    """What a page shows instead of a table that contradicts itself."""
+    lines = "".join(f"    - {problem}\n" for problem in problems)
+    return (
+        '!!! failure "This table is not shown: its peak memory contradicts itself"\n'
+        "    A row that does more cannot hold less than the row that does only what every\n"
+        "    row does. Something else held memory while it was measured; measure it again\n"
+        f"    (`python -m harness measure --force`).\n\n{lines}"
+    )
+
+
+def render_record(record: Record, out: Path, others: list[Record] = (), history=None) -> Rendered:
     """Write one example's table (a tab per interpreter, its trend under it), plot and
-    transcripts; return how many files changed."""
+    transcripts: how many files changed, and why its table was refused, if it was."""
+    refused = [f"{r.id}: {problem}" for r in [record, *others] for problem in below_the_floor(r)]
     table = per_interpreter([record, *others]) + trend_block(history, record.id)
+    if refused:
+        table = refusal(refused)
     changed = write_if_changed(out / "tables" / f"{record.id}.md", table)
     changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
     for title in record.transcripts:
         text = render_transcript(record, title)
         changed += write_if_changed(out / "transcripts" / record.id / f"{title}.md", text)
-    return changed
+    return Rendered(changed, refused)
 
 
 def by_example(data: Results) -> dict[str, list[Record]]:
@@ -66,20 +93,32 @@ def by_example(data: Results) -> dict[str, list[Record]]:
     return found
 
 
-def render_all(data: Results, out: Path) -> int:
+def render_example(data: Results, example_id: str, out: Path) -> Rendered:
+    """One example with all its records (other interpreters' and machines' tabs) and
+    its trend: what ``render`` writes for it, and what a site being served
+    rewrites once it is measured again."""
+    first, *others = by_example(data)[example_id]
+    return render_record(first, out, others, load_history(out / "history.json"))
+
+
+def render_all(data: Results, out: Path) -> Rendered:
     history = load_history(out / "history.json")
-    changed = sum(
-        render_record(first, out, others, history) for first, *others in by_example(data).values()
-    )
+    done = Rendered()
+    for first, *others in by_example(data).values():
+        done = done.add(render_record(first, out, others, history))
     summary = render_reference_checks(list(data.examples.values()))
-    changed += write_if_changed(out / "history" / "changes.md", changes_page(history))
-    return changed + write_if_changed(out / "reading" / "a-a-checks.md", summary)
+    done.changed += write_if_changed(out / "history" / "changes.md", changes_page(history))
+    done.changed += write_if_changed(out / "reading" / "a-a-checks.md", summary)
+    return done
 
 
 def render(data: Results, out: Path, console) -> int:
-    """The ``render`` command: every record of the results (``read_results``)."""
-    changed = render_all(data, out)
+    """The ``render`` command: every record of the results (``read_results``); 1 where
+    a table was refused (the results are kept: measure the example again)."""
+    done = render_all(data, out)
     console.print(
-        f"Rendered {len(data.examples)} example(s) into {out} ({changed} file(s) changed)"
+        f"Rendered {len(data.examples)} example(s) into {out} ({done.changed} file(s) changed)"
     )
-    return 0
+    for refused in done.refused:
+        console.print(f"[red]Table not drawn: {refused}", markup=False)
+    return 1 if done.refused else 0

@@ -55,6 +55,8 @@ TABLE_KEYS = {
     "law": "'amdahl' or 'gustafson': the scaling law to draw the speedups against",
     "serial_fraction": "f(size) -> the law's serial fraction",
     "plot": "'memory by file size': each group's peak memory against its file's size",
+    "memory_floor": "the name of a row that does only what every row does (holds the input): "
+    "a table with a row whose peak memory is below it is not drawn",
 }
 PLOTS = ("memory by file size",)
 LAWS = ("amdahl", "gustafson")
@@ -178,6 +180,11 @@ def check_table(table) -> None:
             f"BENCHMARK['table']['crossover'] must be a positive number "
             f"({TABLE_KEYS['crossover']}), not {crossover!r}"
         )
+    if not isinstance(table.get("memory_floor", ""), str):
+        raise BenchmarkError(
+            "BENCHMARK['table']['memory_floor'] must be the name of a row, such as "
+            "'nothing read: the interpreter alone'"
+        )
     if table.get("plot", PLOTS[0]) not in PLOTS:
         raise BenchmarkError(
             f"BENCHMARK['table']['plot'] must be one of {', '.join(map(repr, PLOTS))}, "
@@ -265,8 +272,14 @@ def variants(benchmark, size: dict) -> tuple[Variant, ...]:
     return tuple(made)
 
 
-def table_options(benchmark, size: dict) -> Table:
+def table_options(benchmark, size: dict, names: list[str]) -> Table:
     table = dict(benchmark.get("table", {}))
+    floor = table.get("memory_floor")
+    if floor is not None and floor not in names:
+        raise BenchmarkError(
+            f"BENCHMARK['table']['memory_floor'] names {floor!r}, which is not a row "
+            f"(rows: {', '.join(map(repr, names))})"
+        )
     fraction = table.pop("serial_fraction", None)
     return Table(**table, serial_fraction=None if fraction is None else float(fraction(size)))
 
@@ -275,10 +288,11 @@ def describe(benchmark, size_name: str) -> Description:
     """The example at this size, as everything after this reads it."""
     check(benchmark)
     size = size_for(benchmark, size_name)
+    made = variants(benchmark, size)
     return Description(
-        variants=variants(benchmark, size),
+        variants=made,
         size=size,
-        table=table_options(benchmark, size),
+        table=table_options(benchmark, size, [v.name for v in made]),
         rel_tol=float(benchmark.get("rel_tol", rules.DEFAULT_REL_TOL)),
         compares_results=rules.compares_results(benchmark),
         input_bytes=input_bytes(benchmark, size),

@@ -26,7 +26,7 @@ from harness import results
 from harness.discover import Example
 from harness.paths import GENERATED_INCLUDE, ROOT, example_of
 from harness.profiles import Profile
-from harness.render import render_all, render_record, write_if_changed
+from harness.render import render_all, render_example, write_if_changed
 from harness.run import measure_all
 
 PLACEHOLDERS = "placeholders"  # below the generated folder; see mkdocs.yml's snippets
@@ -122,15 +122,19 @@ def start_site(config: Path, generated: Path, dev_addr: str, python: str) -> sub
 class Renderer:
     """After each example measured: render what changed, and the placeholders left."""
 
-    def __init__(self, docs: Path, generated: Path):
-        self.docs, self.generated = docs, generated
-        self.rendered: dict[str, str] = {}  # example id -> the date of the record rendered
+    def __init__(self, docs: Path, generated: Path, console: Console):
+        self.docs, self.generated, self.console = docs, generated, console
+        self.rendered: dict[str, str] = {}  # results key -> the date of the record rendered
 
     def __call__(self, data: results.Results, done: int, total: int) -> None:
-        for example_id, record in data.examples.items():
-            if self.rendered.get(example_id) != record.environment.date:
-                render_record(record, self.generated)
-                self.rendered[example_id] = record.environment.date
+        fresh = {
+            key for key, r in data.examples.items() if self.rendered.get(key) != r.environment.date
+        }
+        # An example is rendered with all its records: tabs for other interpreters, its trend.
+        for example_id in sorted({data.examples[key].id for key in fresh}):
+            for refused in render_example(data, example_id, self.generated).refused:
+                self.console.print(f"[red]Table not drawn: {refused}", markup=False)
+        self.rendered.update({key: data.examples[key].environment.date for key in fresh})
         write_placeholders(self.docs, self.generated, done, total)
 
 
@@ -193,7 +197,8 @@ def serve(
     examples = first_the_changed(examples)
     if results_path.exists():
         data = results.load_or_start(results_path, lambda msg: console.print(f"[yellow]{msg}"))
-        render_all(data, generated)  # what was measured before shows at once
+        for refused in render_all(data, generated).refused:  # what was measured shows at once
+            console.print(f"[red]Table not drawn: {refused}", markup=False)
     write_placeholders(docs, generated, 0, len(examples))
     url = f"http://{dev_addr}/"
     site = start_site(config, generated, dev_addr, python)
@@ -215,7 +220,7 @@ def serve(
             results_path,
             console=console,
             python=python,
-            after_each=Renderer(docs, generated),
+            after_each=Renderer(docs, generated, console),
         )
         console.print(
             f"Measured every example ({failed} failed); still serving on {url} (Ctrl-C to stop)"

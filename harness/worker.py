@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from harness import interpreter, rules, schema
-from harness.observe import Pinned, observe
+from harness.observe import OwnPeak, Pinned, observe
 
 OURS = {Path(__file__).resolve().parent, Path(rules.side_by_side.__file__).resolve()}
 
@@ -52,6 +52,23 @@ def load_example(path: Path):
     sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
+
+
+def settle(limit: float = 0.5, step: float = 0.002) -> None:
+    """Wait until this interpreter's threads stop using the CPU, up to ``limit`` seconds.
+
+    A parallel call returns while its pool's threads still spin, waiting for more
+    work: OpenMP's (Numba's prange, Cython's) for some 9 ms of a core after each
+    call here. The next variant's sample, in another interpreter, would share a
+    core with them, more or less depending on which ran before it: its time would
+    jump between rounds and between runs.
+    """
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        before = time.process_time()  # every thread of this process
+        time.sleep(step)
+        if time.process_time() - before < step / 4:
+            return
 
 
 def release_memory() -> None:
@@ -83,18 +100,19 @@ class Variant:
         self.run = {e.name: e.run for e in rules.entries(self.benchmark)}[job["variant"]]
         made = self.benchmark["workload"](**job["size"])
         self.data = self.workload.enter_context(rules.entered(made))
+        release_memory()  # what making the input took and let go is not the calls'
         return {"python": interpreter.python_build()}
 
     def warm(self, job: dict) -> dict:
         """Untimed calls, watched, and one more where they were short: what the variant
-        uses once it is warm (a first call may compile, or start a pool, which only a
-        short call's time would be all about), and how many calls make one sample of
-        ``min_sample`` seconds."""
+        uses once it is warm, and how many calls make one sample of ``min_sample``
+        seconds. A first call may compile, or start a pool's threads: a short call's
+        time would be all about that, and one sample of a 2 ms call one call long."""
         calls = max(job["warmups"], 1)
-        with observe() as seen:
+        with OwnPeak() as peak, observe() as seen:
             for _ in range(calls):
                 self.result = self.run(self.data)
-        if job["watch_again"] and seen.wall / calls < job["long_call"]:
+        if seen.wall / calls < job["long_call"]:
             calls = 1
             with observe() as seen:  # warm now: what a short first call hid
                 self.result = self.run(self.data)
@@ -103,7 +121,7 @@ class Variant:
         loops = 1
         if 0 < per_call < job["min_sample"]:
             loops = min(job["max_loops"], int(job["min_sample"] / per_call) + 1)
-        return {**seen.as_dict(), "loops": loops}
+        return {**seen.as_dict(), "loops": loops, "rise": peak.rise}
 
     def keep(self, job: dict) -> dict:
         try:
@@ -128,6 +146,7 @@ class Variant:
             for _ in range(loops):
                 self.result = self.run(self.data)
             wall1, cpu1 = time.perf_counter(), rules.side_by_side.cpu_seconds()
+        settle()  # before the next variant's sample starts
         return {"wall": (wall1 - wall0) / loops, "cpu": (cpu1 - cpu0) / loops, **pinned.said()}
 
     def quit(self, job: dict) -> dict:

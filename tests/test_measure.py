@@ -513,6 +513,77 @@ def test_the_size_of_a_file_the_variants_read_is_recorded(tmp_path):
     assert stored(tmp_path, "reads").description.input_bytes == {"numbers": 6 * 350_000}
 
 
+HOLDS_MEMORY = '''
+"""Rows whose calls hold known amounts of memory, after a set-up that took more and let
+it go, as a workload that generates its data does."""
+MIB = 2**20
+
+
+def workload(mib):
+    scratch = bytearray(b"\\x01") * (mib * MIB)  # every page written: really taken
+    del scratch
+    return mib
+
+
+def hold(mib):
+    block = bytearray(b"\\x01") * (mib * MIB)
+    del block
+
+
+def nothing(mib):
+    return None
+
+
+def hold_100(mib):
+    return hold(100)
+
+
+def hold_300(mib):
+    return hold(300)
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"nothing": nothing, "100 MiB": hold_100, "300 MiB": hold_300},
+    "sizes": {"quick": {"mib": 500}},
+    "table": {"memory": True, "memory_floor": "nothing"},
+}
+'''
+
+
+def test_a_rows_peak_memory_is_its_calls_not_its_set_up(tmp_path):
+    """Set-up took 500 MiB and gave it back: no row shows it. The rows that hold 100 and
+    300 MiB differ by 200 MiB, and the row that does nothing is below both."""
+    folder = tmp_path / "examples"
+    write_example(folder, "holds", HOLDS_MEMORY)
+    run = measure(folder, tmp_path, "holds", profile="quick")
+    assert run.returncode == 0, run.stderr
+    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "holds").measured.items()}
+    assert peak["nothing"] < 100, peak  # the interpreter alone: the 500 MiB set-up let go
+    assert 200 * 0.97 <= peak["300 MiB"] - peak["100 MiB"] <= 200 * 1.03, peak
+    assert peak["nothing"] + 100 * 0.97 <= peak["100 MiB"] <= peak["nothing"] + 100 * 1.03, peak
+
+
+def test_a_table_whose_peak_memory_contradicts_itself_is_not_drawn(tmp_path):
+    from factories import record, row
+
+    from harness.records import Table
+    from harness.render import render_record
+
+    floor = Table(memory=True, memory_floor="nothing")
+    mib = 2**20
+    fine = record([row("nothing", 1.0, peak_rss=50 * mib), row("reads", 1.0, peak_rss=80 * mib)],
+                  table=floor)  # fmt: skip
+    assert render_record(fine, tmp_path).refused == []
+    assert "| reads |" in (tmp_path / "tables" / "x.md").read_text()
+    broken = record([row("nothing", 1.0, peak_rss=216 * mib),
+                     row("reads", 1.0, peak_rss=142 * mib)], table=floor)  # fmt: skip
+    refused = render_record(broken, tmp_path).refused
+    assert refused == ["x: 'reads' peaked at 142 MiB, below 'nothing' (216 MiB), which it includes"]
+    shown = (tmp_path / "tables" / "x.md").read_text()
+    assert "This table is not shown" in shown and "| reads |" not in shown
+
+
 def test_input_bytes_that_are_not_sizes_get_a_sentence_naming_the_key(tmp_path):
     folder = tmp_path / "examples"
     source = READS_A_FILE.replace('{"numbers": os.path.getsize(workload(**size))}', '"1 MB"')

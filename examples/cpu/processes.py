@@ -127,7 +127,7 @@ def show_pids(paths: list[Path]) -> None:
 
 SIZES = {  # presets for --size: how many generated images
     "smoke": {"count": 16},
-    "quick": {"count": 20},
+    "quick": {"count": 160},
     "full": {"count": 1431},
 }
 

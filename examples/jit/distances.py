@@ -255,7 +255,7 @@ if C is not None:
     COMPILED["C, -O3 -march=native"] = lambda w: c_loops(w["array"], C)
 SIZES = {
     "smoke": {"n": 200},
-    "quick": {"n": 1500},
+    "quick": {"n": 4500},
     "full": {"n": 8000},
 }  # points
 
