@@ -122,8 +122,8 @@ WORKER_COUNTS = list(range(1, min(2 * usable_cores(), 8) + 1))
 # Presets for --size. Long enough that starting a pool (tens of milliseconds
 # with fork, more with spawn or forkserver) is a small part of each run.
 SIZES = {
-    "smoke": {"serial_units": 2, "parallel_units": 24},
-    "quick": {"serial_units": 3, "parallel_units": 24},
+    "smoke": {"serial_units": 8, "parallel_units": 72},
+    "quick": {"serial_units": 16, "parallel_units": 144},
     "full": {"serial_units": 96, "parallel_units": 864},
 }
 

@@ -170,7 +170,7 @@ def on_interpreters_row(w) -> list:
 
 SIZES = {  # presets for --size
     "smoke": {"tasks": 4, "primes_per_task": 2_000, "series_terms": 10_000},
-    "quick": {"tasks": 4, "primes_per_task": 10_000, "series_terms": 2_000_000},
+    "quick": {"tasks": 4, "primes_per_task": 40_000, "series_terms": 4_000_000},
     "full": {"tasks": 8, "primes_per_task": 60_000, "series_terms": 20_000_000},
 }
 

@@ -59,8 +59,8 @@ def work_done(size: dict, workers: int) -> float:
 
 
 SIZES = {  # presets for --size: the one-worker job
-    "smoke": {"serial_units": 2, "parallel_units": 24},
-    "quick": {"serial_units": 2, "parallel_units": 24},
+    "smoke": {"serial_units": 8, "parallel_units": 72},
+    "quick": {"serial_units": 16, "parallel_units": 144},
     "full": {"serial_units": 24, "parallel_units": 216},
 }
 

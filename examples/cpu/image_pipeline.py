@@ -186,7 +186,7 @@ STEPS = {  # the page's six steps, each a function of the image paths
 }
 SIZES = {  # presets for --size: how many generated images
     "smoke": {"count": 16},
-    "quick": {"count": 24},
+    "quick": {"count": 120},
     "full": {"count": 1431},
 }
 

@@ -268,7 +268,7 @@ def show_threads(job: Job) -> None:
 
 SIZES = {  # presets for --size: days to fetch and the local server's latency
     "smoke": {"days": 10, "latency": 0.01},
-    "quick": {"days": 12, "latency": 0.05},
+    "quick": {"days": 40, "latency": 0.04},
     "full": {"days": 100, "latency": 0.1},
 }
 

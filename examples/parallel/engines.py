@@ -179,7 +179,7 @@ def workload(
 
 SIZES = {
     "smoke": {"work_ms": 20, "least": 2, "most": 100},
-    "quick": {"work_ms": 100, "least": 4, "most": 100},
+    "quick": {"work_ms": 200, "least": 8, "most": 100},
     "full": {"work_ms": 800, "least": 16, "most": 1000},
 }
 

@@ -180,7 +180,7 @@ def show_summary(running: Running) -> None:
 
 SIZES = {  # presets for --size: how many generated tweets
     "smoke": {"count": 400},
-    "quick": {"count": 4_000},
+    "quick": {"count": 20_000},
     "full": {"count": 40_000},
 }
 
