@@ -28,7 +28,7 @@ from pathlib import Path
 
 import msgspec
 
-from harness import foreground, intervals, jobs, rounds, run
+from harness import intervals, jobs, rounds, run
 from harness import table as table_text
 from harness.discover import Example, discover
 from harness.intervals import Ratio
@@ -121,14 +121,12 @@ def prepared(example: Example, root: Path, profile: Profile, python: str, workdi
 
 def interleaved(sides: list[rounds.Rounds]) -> None:
     """Rounds of both commits in turn, until each has enough (its own rule)."""
-    workers = [pid for side in sides for pid in side.workers()]
-    with foreground.in_background(workers):
+    core = rounds.measuring_core()
+    with rounds.elsewhere(core):
         turn = 0
         while not all(side.enough() for side in sides):
-            core = rounds.measuring_core(turn)
-            with rounds.elsewhere(core):
-                for side in sides if turn % 2 == 0 else sides[::-1]:
-                    side.one_round(core)
+            for side in sides if turn % 2 == 0 else sides[::-1]:
+                side.one_round(core)
             turn += 1
 
 

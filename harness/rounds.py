@@ -6,9 +6,8 @@ After a watched warm-up each, every round times one sample of each variant,
 in alternating order, so that each speedup is a ratio of samples taken
 moments apart (``intervals``). A variant that keeps one core busy and starts
 no threads or processes is pinned to the same core as the others like it
-(``observe``); one that uses several is never restricted. While one variant's
-sample is timed, the others wait in the background (``foreground``). Rounds go
-on until every row's interval is narrow enough or the profile's budget is spent.
+(``observe``); one that uses several is never restricted. Rounds go on until
+every row's interval is narrow enough or the profile's budget is spent.
 """
 
 import contextlib
@@ -17,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import foreground, intervals, jobs, stats
+from harness import intervals, jobs, stats
 from harness.paths import ROOT
 from harness.profiles import Profile
 from harness.records import Description, Measured, Placement, Reference, Variant
@@ -63,20 +62,12 @@ def placement_of(variant: Variant, seen: dict) -> Placement:
     return Placement(True, "seen", ratio, why)
 
 
-def measuring_core(round_number: int) -> int | None:
-    """The core pinned variants share in a round: each usable core in turn.
-
-    The cores of a shared machine drift in speed independently, for minutes at a
-    time. Variants pinned to one core are compared on the same core in each round,
-    which does not see it; but a variant on several cores compared with one pinned
-    to a single core would gain or lose whatever that core's speed does, the same
-    in every round of a run and differently in the next run. In turn, each core's
-    luck enters every such ratio, and the rounds' spread shows it.
-    """
-    if not hasattr(os, "sched_getaffinity"):
-        return None
-    cores = sorted(os.sched_getaffinity(0))
-    return cores[round_number % len(cores)]
+def measuring_core() -> int | None:
+    """The core pinned variants share: the last this process may use. (Taking each
+    core in turn, and moving this process to the others, was tried on a 2-core
+    machine: pinned samples came out some 15 % slower, and a one-worker pool's
+    calls some 40 % slower, than here and than a reader's own run.)"""
+    return max(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 @contextlib.contextmanager
@@ -174,8 +165,7 @@ class Rounds:
                 job["core"] = core
             # Its memory was watched in its warm-up, doing the same: not now, when the
             # watching would take time from the core the samples are timed on.
-            with foreground.alone(row.worker.process.pid):
-                got = row.worker.ask(job, self.profile.timeout, watch_memory=False)
+            got = row.worker.ask(job, self.profile.timeout, watch_memory=False)
             row.walls.append(got["wall"])
             row.cpus.append(got["cpu"])
             row.unpinned += got["unpinned"]
@@ -210,14 +200,10 @@ class Rounds:
     def time_until_enough(self) -> None:
         """Rounds until enough, with this process (which waits for the answers) kept
         off the core that pinned samples are timed on, where it can be."""
-        with foreground.in_background(self.workers()):
+        core = measuring_core()
+        with elsewhere(core):
             while not self.enough():
-                core = measuring_core(self.rounds)
-                with elsewhere(core):
-                    self.one_round(core)
-
-    def workers(self) -> list[int]:
-        return [row.worker.process.pid for row in self.rows]
+                self.one_round(core)
 
     def measured(self) -> dict[str, Measured]:
         found = {}
