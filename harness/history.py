@@ -14,7 +14,6 @@ library versions that changed with it and the claims whose verdict flipped.
 A rerun of the same commit replaces its point instead of adding one.
 """
 
-import importlib.util
 import math
 import urllib.error
 import urllib.request
@@ -23,8 +22,7 @@ from pathlib import Path
 
 import msgspec
 
-from harness import derived, machine, results
-from harness.paths import ROOT
+from harness import claims, derived, machine, results
 from harness.results import Results
 
 SCHEMA = 1
@@ -131,9 +129,6 @@ def steps(history: History) -> list[Step]:
 
 def claim_verdicts(docs: Path, data: Results) -> dict[str, bool]:
     """Whether each checked claim on the pages holds now ("page: sentence")."""
-    spec = importlib.util.spec_from_file_location("claims_hook", ROOT / "hooks" / "claims.py")
-    claims = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(claims)
     verdicts = {}
     for page in sorted(docs.rglob("*.md")):
         for match in claims.CLAIM.finditer(page.read_text()):
@@ -141,11 +136,10 @@ def claim_verdicts(docs: Path, data: Results) -> dict[str, bool]:
             if record is None or match["profile"]:
                 continue
             try:
-                holds = claims.evaluate(record, match["check"])[0]
+                holds = claims.evaluate(record, match["check"]).holds
             except claims.ClaimError:
                 continue
-            sentence = " ".join(match["sentence"].split())
-            verdicts[f"{page.relative_to(docs).as_posix()}: {sentence}"] = holds
+            verdicts[f"{page.relative_to(docs).as_posix()}: {claims.sentence_of(match)}"] = holds
     return verdicts
 
 

@@ -1,17 +1,13 @@
 """Sentences about measured results are checked against their rows' intervals at build time."""
 
 import dataclasses
-import sys
 
 import pytest
 from conftest import ROOT, build, page_config
 from factories import record, row
 
-from harness import derived, results
+from harness import claims, derived, results
 from harness.records import Placement
-
-sys.path.insert(0, str(ROOT / "hooks"))
-import claims
 
 # Real records, measured here with the quick profile (python -m harness measure
 # cpu/gil basics/bottlenecks), transcripts left out: claims are judged by them.
@@ -25,7 +21,7 @@ def speedup(found, name: str) -> float:
 
 
 def holds(found, check: str) -> bool:
-    return claims.evaluate(found, check)[0]
+    return claims.evaluate(found, check).holds
 
 
 def test_a_true_claim_about_a_real_row_holds_and_one_false_by_a_fifth_fails():
@@ -83,7 +79,7 @@ STEADY = record(
     ],
 )
 def test_each_kind_of_claim_is_checked_against_the_rows_interval(check, holds):
-    assert claims.evaluate(STEADY, check)[0] is holds
+    assert claims.evaluate(STEADY, check).holds is holds
 
 
 def test_a_memory_claim_compares_peak_memory_and_file_sizes():
@@ -96,13 +92,11 @@ def test_a_memory_claim_compares_peak_memory_and_file_sizes():
         input_bytes={"CSV": 3 * 2**30},
     )
     assert holds(files, '"streaming" peak memory at most 0.25 × "pandas"')
-    held, _, measured = claims.evaluate(files, '"streaming" peak memory at most 0.2 × "pandas"')
-    assert not held and measured == "0.25×"
-    held, expected, measured = claims.evaluate(
-        files, '"streaming" peak memory at most 0.25 × file "CSV"'
-    )
-    assert not held and measured == "0.33×"
-    assert expected == "'streaming' at most 0.25× the size of the file 'CSV'"
+    judged = claims.evaluate(files, '"streaming" peak memory at most 0.2 × "pandas"')
+    assert not judged.holds and judged.measured == "0.25× (1024 MiB against 4096 MiB)"
+    judged = claims.evaluate(files, '"streaming" peak memory at most 0.25 × file "CSV"')
+    assert not judged.holds and judged.measured == "0.33× (1024 MiB against a 3072 MiB file)"
+    assert judged.expected == "at most 0.25× the size of the file 'CSV'"
     with pytest.raises(claims.ClaimError, match=r"files records no file 'TSV' \(files: 'CSV'\)"):
         claims.evaluate(files, '"streaming" peak memory at most 0.25 × file "TSV"')
 
@@ -140,18 +134,49 @@ def test_a_failed_claim_fails_a_strict_build_and_names_what_was_measured(tmp_pat
     assert run.returncode != 0
     assert (
         'claim about cpu/gil ("* threads" speedup at most 0.8) does not hold: '
-        "expected '* threads' at most 0.8× faster than its baseline; "
+        "'4 threads' expected at most 0.8× the speed of 'one thread'; "
         "measured 1.02× (1.02× to 1.02×)"
     ) in run.stderr
 
 
-def test_a_failed_claim_shows_a_note_instead_of_the_sentence_while_serving(tmp_path):
+def test_a_failed_claim_keeps_its_words_and_says_what_was_measured_while_serving(tmp_path):
     config, generated = site_with_claim(tmp_path, 0.8)
     run = build(config, tmp_path / "site", generated, SITE_PLACEHOLDERS=str(generated))
     assert run.returncode == 0, run.stderr
     page = (tmp_path / "site" / "index.html").read_text()
-    assert "Not on the machine that measured this page" in page
-    assert "the table shows 1.02× (1.02× to 1.02×)" in page
+    assert '<mark class="claim-failed">Threads do not help pure Python.</mark>' in page
+    assert (
+        '<span class="claim-note">On this machine &#x27;4 threads&#x27; measured 1.02× '
+        "(1.02× to 1.02×), where the sentence expects at most 0.8× the speed of "
+        "&#x27;one thread&#x27;: this table was measured at the quick size on 2 cores; the "
+        "published site measures the full size.</span>"
+    ) in page
+    assert "*" not in page.split("claim-note")[1].split("</span>")[0]  # no wildcard
+    # and the terminal that serves it says so
+    assert 'Claim not holding here, index.md: "Threads do not help pure Python."' in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        # a clause: the note goes after the sentence it is part of, not inside it
+        ("A [[pool helps]]{claim x: C}, in the end. Next.", "A [pool helps], in the end. N Next."),
+        # a whole sentence: right after it
+        ("[[It helps.]]{claim x: C} Next one.", "[It helps.] N Next one."),
+        # the end of a list item, without a full stop
+        ("- [[it helps]]{claim x: C} a lot\n- other", "- [it helps] a lot N\n- other"),
+        # two claims in one sentence: both notes after it, in order
+        ("[[A]]{claim x: C} and [[B]]{claim x: C}.\n\nP", "[A] and [B]. N N\n\nP"),
+    ],
+)
+def test_a_failed_claims_note_follows_the_sentence_it_belongs_to(markdown, expected):
+    def judge(match):
+        return claims.Shown(f"[{match['sentence']}]", "failed", "N")
+
+    assert (
+        claims.checked_page(markdown, judge).replace(' <span class="claim-note">N</span>', " N")
+        == expected
+    )
 
 
 FULL_SIZE_PAGE = (
@@ -180,14 +205,15 @@ def test_a_full_size_claim_is_shown_unchecked_with_a_note_against_a_quick_table(
     run = build(config, tmp_path / "site", generated)
     assert run.returncode == 0, run.stderr  # 0.33× would fail a full-size table
     page = (tmp_path / "site" / "index.html").read_text()
-    assert "Streaming needs little. <small>(said of the full size; not checked against " in page
+    assert "Streaming needs little." in page
+    assert "sentences about the full size (a file larger than memory) are not checked" in page
 
 
 def test_a_full_size_claim_is_checked_against_a_full_table(tmp_path):
     config, generated = site_with_full_size_claim(tmp_path, "full", 0.25)
     run = build(config, tmp_path / "site", generated)
     assert run.returncode != 0
-    assert "expected 'streaming' at most 0.25× the size of the file 'CSV'; measured 0.33×" in (
+    assert "'streaming' expected at most 0.25× the size of the file 'CSV'; measured 0.33×" in (
         run.stderr
     )
     config, generated = site_with_full_size_claim(tmp_path / "holds", "full", 0.4)
@@ -210,16 +236,15 @@ def measured_by_3_14t(gil_enabled: bool):
 
 def shown(limit: float, found) -> tuple[str, list[str]]:
     """What a strict build shows for the claim, and the failures it would end with."""
-    claims.failures.clear()
     match = claims.CLAIM.search(FREE_THREADED_CLAIM.replace("{limit}", str(limit)))
-    said = claims.verdict(match, found, "index.md", serving=False)
-    return said, list(claims.failures)
+    said = claims.shown_claim(match, found, "index.md", serving=False)
+    return said.text, [said.failure] if said.failure else []
 
 
 def test_a_claim_about_another_interpreter_is_checked_against_its_own_table():
     said, failures = shown(1.5, measured_by_3_14t(gil_enabled=False))
     assert said == "Threads help pure Python on 3.14t." and len(failures) == 1
-    assert "does not hold: expected '* threads' at least 1.5×" in failures[0]
+    assert "does not hold: '4 threads' expected at least 1.5× the speed of" in failures[0]
     assert shown(0.9, measured_by_3_14t(gil_enabled=False)) == (
         "Threads help pure Python on 3.14t.",
         [],
