@@ -37,14 +37,21 @@ def per_interpreter(records: list[Record]) -> str:
     (the harness's own first): each tab the whole table, with its own footer."""
     if len(records) == 1:
         return render_table(records[0])
+    return tabbed(records, render_table)
+
+
+def tabbed(records: list[Record], render, done: str = "Measured") -> str:
+    """``render(record)`` for each record, a tab each, named for its interpreter or
+    machine, under a line that says which tabs there are ("Measured 2 ways")."""
     tabs = []
     cores = records[0].environment.hardware.usable_cores
-    for record in records:
-        indented = "\n".join(
-            f"    {line}" if line else "" for line in render_table(record).split("\n")
-        )
-        tabs.append(f'=== "{interpreter_name(record, cores)}"\n\n{indented}')
-    return "\n\n".join(tabs) + "\n"
+    names = [interpreter_name(record, cores) for record in records]
+    for name, record in zip(names, records, strict=True):
+        indented = "\n".join(f"    {line}" if line else "" for line in render(record).split("\n"))
+        tabs.append(f'=== "{name}"\n\n{indented}')
+    # What exists, said from what exists: a page's text never promises a tab.
+    lead = f"{done} {len(records)} ways, a tab each: {', '.join(names)}.\n\n"
+    return lead + "\n\n".join(tabs) + "\n"
 
 
 @dataclass
@@ -79,9 +86,18 @@ def render_record(record: Record, out: Path, others: list[Record] = (), history=
     changed = write_if_changed(out / "tables" / f"{record.id}.md", table)
     changed += write_if_changed(out / "plots" / f"{record.id}.md", render_plot(record))
     for title in record.transcripts:
-        text = render_transcript(record, title)
+        text = transcript_tabs([r for r in [record, *others] if title in r.transcripts], title)
         changed += write_if_changed(out / "transcripts" / record.id / f"{title}.md", text)
     return Rendered(changed, refused)
+
+
+def transcript_tabs(records: list[Record], title: str) -> str:
+    """What a script printed: a tab per interpreter where they printed different
+    things (a profiler only Python 3.15 has), else the harness's own."""
+    outputs = {r.transcripts[title].output for r in records}
+    if len(outputs) == 1:
+        return render_transcript(records[0], title)
+    return tabbed(records, lambda record: render_transcript(record, title), "Run")
 
 
 def by_example(data: Results) -> dict[str, list[Record]]:

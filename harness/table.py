@@ -484,7 +484,8 @@ def render_transcript(record: Record, title: str) -> str:
     data = base64.b64encode(picture.encode()).decode()
     return (
         text
-        + f"![What `{transcript.command}` drew](data:image/svg+xml;base64,{data})\n\n"
+        + f"![What `{transcript.command}` drew](data:image/svg+xml;base64,{data})"
+        + "{ .wide-picture }\n\n"
         + f"<small>Drawn on {where(record)}</small>\n"
     )
 

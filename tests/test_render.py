@@ -257,6 +257,8 @@ def test_an_example_measured_by_several_interpreters_gets_a_tab_each_own_first(t
     tabs = [line for line in table.splitlines() if line.startswith("=== ")]
     assert tabs == ['=== "Python 3.12"', '=== "Python 3.14t (GIL off)"',
                     '=== "Python 3.15t (GIL back on)"']  # fmt: skip
+    assert table.startswith("Measured 3 ways, a tab each: Python 3.12, Python 3.14t "
+                            "(GIL off), Python 3.15t (GIL back on).")  # fmt: skip
     # Each tab is a whole table with its own footer, indented under its tab.
     assert table.count("\n    | 2 threads | 1.00") == 3  # and its full table, deeper
     assert table.count("\n        | 2 threads | 1.00") == 3
