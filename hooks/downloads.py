@@ -1,20 +1,27 @@
-"""MkDocs hook: every page that shows code from ``examples/`` links the whole scripts.
+"""MkDocs hook: code a page shows from ``examples/`` runs as a reader pastes it, and
+links the whole scripts.
 
-A page includes sections of a script (``--8<-- "examples/io/threads.py:fetch_day"``);
-a reader who wants to run it needs the whole file, and the sibling modules it
-imports (the local server, the data generator). This hook copies every file of
-``examples/`` into the built site, and puts a box under the page's title that
-links each script the page shows, with what it imports: a download from the
-site itself and, when ``repo_url`` is set, the file on the repository.
+A page includes sections of a script (``--8<-- "examples/io/threads.py:fetch_day"``).
+A reader who copies the blocks in page order gets, at the first block from each
+script, what the page's blocks of it use and do not define (its imports,
+constants and helpers: ``harness.pasted``). A reader who wants the whole file
+needs it and the sibling modules it imports (the local server, the data
+generator): this hook copies every file of ``examples/`` into the built site,
+puts a box under the page's title that links each script the page shows, with
+what it imports (a download from the site itself and, when ``repo_url`` is
+set, the file on the repository), and makes each block's title a link to its
+script.
 """
 
 import posixpath
+import re
 import sys
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import pasted
 from harness.discover import Example
 from harness.paths import EXAMPLE_INCLUDE, EXAMPLES, ROOT
 
@@ -58,6 +65,7 @@ def link_line(relative: str, page_dir: str, repo_url: str, shown: bool) -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    markdown = pasted.with_what_they_need(markdown, ROOT)
     scripts = scripts_on(markdown)
     if not scripts:
         return markdown
@@ -77,3 +85,17 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     lines = markdown.splitlines()
     title = next((n for n, line in enumerate(lines) if line.startswith("# ")), -1)
     return "\n".join([*lines[: title + 1], "", *box, *lines[title + 1 :]])
+
+
+# A titled block's title, as Material renders it: <span class="filename">examples/…</span>
+TITLE = re.compile(r'<span class="filename">(examples/[^<\s]+\.(?:py|pyx|c))')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Each block's title (its script's path) links to the whole script."""
+
+    def linked(match: re.Match) -> str:
+        href = posixpath.relpath(match[1], page.url or ".")
+        return f'<span class="filename"><a href="{href}" download>{match[1]}</a>'
+
+    return TITLE.sub(linked, html)

@@ -54,17 +54,25 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def show_executor(marker: str) -> None:
-    # --8<-- [start:executor]
+# --8<-- [start:executor]
+def run_all(task, inputs: list, marker: str) -> tuple[dict, dict]:
+    """Every input's result, and the error of each input lost with its pool."""
     with ProcessPoolExecutor(2) as pool:
-        futures = {pool.submit(square_slowly, x, marker): x for x in INPUTS}
+        futures = {pool.submit(task, x, marker): x for x in inputs}
         done, lost = {}, {}
         for future in as_completed(futures):
             try:
                 done[futures[future]] = future.result()
             except BrokenProcessPool as error:
                 lost[futures[future]] = error
-    # --8<-- [end:executor]
+    return done, lost
+
+
+# --8<-- [end:executor]
+
+
+def show_executor(marker: str) -> None:
+    done, lost = run_all(square_slowly, INPUTS, marker)
     print(
         f"results: {len(done)} of {len(INPUTS)}; lost with the pool: "
         f"{len(lost)} inputs"
