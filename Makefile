@@ -18,7 +18,7 @@ export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons history bench-large merge-large
+.PHONY: help install check-page smoke-site measure bench bench-shard merge-shards bench-gpu merge-gpu render serve site build test lint format clean compare-commits measure-pythons history bench-large merge-large
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -47,7 +47,8 @@ bench: install ## Measure every example with the full profile (for publishing) a
 # The examples whose answer depends on the interpreter (harness/pythons.py lists
 # them), measured with each of PYTHONS into the site's results, beside the
 # harness's own: the pages show a tab per interpreter. Interpreters this machine
-# lacks are skipped. The publishing workflow runs it with 3.14 and 3.14t.
+# lacks are skipped. The publishing workflow runs it with 3.14, 3.14t, 3.15, 3.15t
+# and 3.14 with its JIT.
 PYTHONS ?= python3.14 python3.14t
 PROFILE ?= quick
 
@@ -112,6 +113,11 @@ render: install ## Render tables and plots from the results file
 
 serve: install ## Serve the site on localhost (HOST=$(HOST)) at once; measure (quick, cached) meanwhile
 	$(PY) -m harness serve --profile quick --dev-addr $(HOST)
+
+PAGE ?=
+
+check-page: install ## Check one page in seconds (PAGE=vectorise): its examples measured, code, tables, claims, widths
+	$(PY) -m harness check-page $(PAGE)
 
 smoke-site: install ## Build the whole site strictly in minutes: smoke tables where nothing better is measured
 	$(PY) -m harness measure --profile smoke

@@ -1,5 +1,5 @@
-"""Command line: ``python -m harness measure|measure-pythons|serve|render|list|compare|
-compare-commits|merge``."""
+"""Command line: ``python -m harness measure|measure-pythons|serve|render|check-page|list|
+compare|compare-commits|merge|history``."""
 
 import argparse
 import dataclasses
@@ -69,6 +69,12 @@ def add_others(commands) -> None:
     serving.add_argument("--dev-addr", default="127.0.0.1:8000", help="host:port to serve on")
     serving.add_argument("only", nargs="*", help="measure examples whose id contains this")
     commands.add_parser("render", help="write tables and plots from the results file")
+    checking = commands.add_parser(
+        "check-page",
+        help="one page in seconds: its examples measured (quick, cached), its code, "
+        "tables, claims and widths checked, the page built alone strictly",
+    )
+    checking.add_argument("page", help="a page: dataframes/vectorise, vectorise or its .md path")
     commands.add_parser("list", help="list the examples the harness measures")
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
@@ -204,6 +210,10 @@ def main(argv=None) -> int:
         from harness.render import render  # Matplotlib: once there is something to draw
 
         return render(data, args.out, console)
+    if args.command == "check-page":
+        from harness.checkpage import check_page
+
+        return check_page(args.page, args.out, console)
     if args.command == "compare":
         return compare(args.out / "results.json", args.other, console)
     if args.command == "merge":

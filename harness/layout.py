@@ -1,8 +1,10 @@
 """What scrolls sideways in a built site, as Chromium lays it out at a given width.
 
-``python tests/layout.py site/`` prints every code block and table that is wider
-than its column at 1400 px (``--width`` for another), one line each, and exits
-1 if there is any; the site test runs the same check.
+``python -m harness.layout site/`` prints every code block and table that is
+wider than its column at 1400 px (``--width`` for another), one line each, and
+exits 1 if there is any; the site test and ``make check-page`` run the same
+check. A code block is reported in characters (its longest line against what
+the column holds), a table in pixels.
 """
 
 import argparse
@@ -27,12 +29,30 @@ CHROMIUM_ARGS = [
 # The boxes that scroll when their content is too wide: a code block's <code>, and
 # Material's wrapper around each table. Boxes not shown (a closed "All columns") are
 # left out: they take no width until a reader opens them.
-WIDE = """() => [...document.querySelectorAll(
-        '.md-content pre > code, .md-content .md-typeset__scrollwrap')]
-    .filter(box => box.offsetParent !== null && !box.closest('details:not([open])'))
-    .filter(box => box.scrollWidth > box.clientWidth + 1)
-    .map(box => `${box.tagName.toLowerCase()} ${box.scrollWidth}px in ${box.clientWidth}px: `
-         + box.innerText.trim().split('\\n')[0].slice(0, 60))"""
+WIDE = """() => {
+    const fits = (code) => {  // characters of the code's own font the box holds
+        const probe = document.createElement('span');
+        probe.textContent = '0'.repeat(100);
+        code.appendChild(probe);
+        const width = probe.getBoundingClientRect().width / 100;
+        probe.remove();
+        return Math.floor(code.clientWidth / width);
+    };
+    return [...document.querySelectorAll(
+            '.md-content pre > code, .md-content .md-typeset__scrollwrap')]
+        .filter(box => box.offsetParent !== null && !box.closest('details:not([open])'))
+        .filter(box => box.scrollWidth > box.clientWidth + 1)
+        .map(box => {
+            if (box.tagName === 'CODE') {
+                const lines = box.innerText.split('\\n');
+                const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+                return `code: a line of ${longest.length} characters where the column `
+                    + `holds ${fits(box)}: ${longest.trim().slice(0, 60)}`;
+            }
+            return `table ${box.scrollWidth}px in ${box.clientWidth}px: `
+                + box.innerText.trim().split('\\n')[0].slice(0, 60);
+        });
+}"""
 
 
 def browser() -> str | None:

@@ -15,9 +15,10 @@ EXAMPLES = ROOT / "examples"
 # reading guide's summary (reading/) and the What changed page's steps (history/)
 # belong to no one example.
 GENERATED_KINDS = ("tables", "plots", "transcripts", "reading", "history")
-GENERATED_INCLUDE = re.compile(rf'--8<--\s+"((?:{"|".join(GENERATED_KINDS)})/[^"]+\.md)"')
+# (A line escaped as ;--8<-- shows the include itself, as CONTRIBUTING's does.)
+GENERATED_INCLUDE = re.compile(rf'(?<!;)--8<--\s+"((?:{"|".join(GENERATED_KINDS)})/[^"]+\.md)"')
 # What it includes from examples/: --8<-- "examples/io/threads.py:session"
-EXAMPLE_INCLUDE = re.compile(r'--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
+EXAMPLE_INCLUDE = re.compile(r'(?<!;)--8<--\s+"(examples/[^":]+)(?::[\w-]+)?"')
 
 
 def generated() -> Path:

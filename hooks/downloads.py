@@ -15,6 +15,7 @@ script.
 
 import posixpath
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +35,24 @@ def example_files() -> list[Path]:
         for p in sorted(EXAMPLES.rglob("*"))
         if p.is_file() and p.suffix in {".py", ".pyx", ".c"} and "/." not in p.as_posix()
     ]
+
+
+def origin_url() -> str:
+    """The checkout's GitHub repository, from git's ``origin`` (https or ssh), or ""."""
+    done = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    url = done.stdout.strip().removesuffix(".git")
+    if url.startswith("git@github.com:"):
+        url = "https://github.com/" + url.removeprefix("git@github.com:")
+    return url if url.startswith("https://github.com/") else ""
+
+
+def on_config(config):
+    """Link the repository (and each page's source, to edit it) where the checkout
+    has one: REPO_URL when the publishing workflow sets it, else git's origin."""
+    if not config.repo_url and origin_url():
+        config.repo_url, config.repo_name = origin_url(), "GitHub"
+    return config
 
 
 def on_files(files: Files, config) -> Files:

@@ -13,11 +13,13 @@ import ast
 import multiprocessing
 import os
 import re
+import subprocess
 import sys
+import textwrap
 from collections import Counter
 
 import pytest
-from conftest import ROOT, run_script
+from conftest import ROOT, rows_of, run_script
 
 from harness.discover import defines_benchmark, script_metadata
 
@@ -159,3 +161,28 @@ def test_what_a_scripts_header_installs_is_in_the_locked_project_too(relative):
     header = script_metadata(EXAMPLES / relative).get("dependencies", [])
     missing = [r for r in header if canonical(Requirement(r).name) not in project]
     assert not missing, f"{relative}: add {missing} to pyproject.toml, then `uv lock`"
+
+
+def test_contributings_template_runs_as_written_and_fits_the_pages(tmp_path):
+    """The whole example CONTRIBUTING.md gives a contributor: it runs, every row of its
+    table printed, and passes the examples' lint (80 columns, the pages' width)."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    fence = re.search(r'```python title="examples/<section>/<name>\.py"\n(.*?)\n\s*```', guide,
+                      re.S)  # fmt: skip
+    assert fence, "CONTRIBUTING.md has no template titled examples/<section>/<name>.py"
+    folder = tmp_path / "examples" / "section"
+    folder.mkdir(parents=True)
+    template = folder / "squares.py"
+    template.write_text(textwrap.dedent(fence[1]) + "\n")
+    (tmp_path / "examples" / "side_by_side.py").write_text(
+        (EXAMPLES / "side_by_side.py").read_text()
+    )
+    done = subprocess.run([sys.executable, template, "--size", "smoke"], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert {"sequential", "NumPy", "2 processes"} <= set(rows_of(done.stdout)), done.stdout
+    lint = subprocess.run(
+        [ROOT / ".venv" / "bin" / "ruff", "check", "--config", EXAMPLES / "ruff.toml", template],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert lint.returncode == 0, lint.stdout

@@ -17,12 +17,11 @@ import time
 import urllib.error
 import urllib.request
 
-import layout
 import psutil
 import pytest
 from conftest import HOOKS, ROOT, page_config, write_example
 
-from harness import serve
+from harness import layout, serve
 
 GATED = '''
 """Waits for a gate file before measuring, so a test can look at the page meanwhile."""

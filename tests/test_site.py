@@ -11,6 +11,7 @@ from conftest import ROOT, build, harness, page_config, rows_of
 from filelock import FileLock
 
 from harness import results, rules
+from harness.discover import discover
 
 # The slow tests share one smoke run of every example and one build of the site:
 # whichever asks first pays for both inside its own time limit, which on a fresh
@@ -20,8 +21,32 @@ SMOKE_RUN_LIMIT = 900
 
 
 def on_the_smoke_run(test):
-    """A slow test that reads the shared smoke run (or the site built from it)."""
+    """A slow test that reads the shared smoke run of every example (or the site
+    built from it)."""
     return pytest.mark.slow(pytest.mark.timeout(SMOKE_RUN_LIMIT)(test))
+
+
+def on_the_smoke_run_of(*examples: str):
+    """A slow test that reads the smoke run of these examples only: where every test
+    selected (``pytest -k distances``) names its examples so, only those run."""
+
+    def marked(test):
+        return on_the_smoke_run(pytest.mark.smoke_examples(*examples)(test))
+
+    return marked
+
+
+def examples_needed(session) -> list[str] | None:
+    """The examples the selected tests read from the smoke run; None: all of them."""
+    needed = set()
+    for item in session.items:
+        if "measured" not in item.fixturenames:
+            continue
+        marker = item.get_closest_marker("smoke_examples")
+        if marker is None or "built" in item.fixturenames:
+            return None
+        needed.update(marker.args)
+    return sorted(needed)
 
 
 def once_per_session(name: str, tmp_path_factory, worker_id: str, make) -> Path:
@@ -47,8 +72,9 @@ def once_per_session(name: str, tmp_path_factory, worker_id: str, make) -> Path:
     return folder
 
 
-def measure_every_example(generated: Path) -> None:
-    """Every example measured with the smoke profile, and rendered, into ``generated``.
+def measure_every_example(generated: Path, only: list[str] | None = None) -> None:
+    """Every example (or those ``only`` names) measured with the smoke profile, and
+    rendered, into ``generated``.
 
     The smoke profile runs each script as a reader does (``--size smoke``). Two
     examples at a time, each by a harness of its own, merged as the publishing
@@ -62,7 +88,8 @@ def measure_every_example(generated: Path) -> None:
     listed = harness("list")
     assert listed.returncode == 0, listed.stderr
     ids = listed.stdout.split()  # sorted, as --shard counts them
-    order = sorted(range(len(ids)), key=lambda k: (not ids[k].startswith("parallel/"), k))
+    wanted = [k for k in range(len(ids)) if only is None or ids[k] in only]
+    order = sorted(wanted, key=lambda k: (not ids[k].startswith("parallel/"), k))
 
     def measure(k: int):
         # Shard k+1 of len(ids): that one example (an id alone would also match
@@ -80,8 +107,11 @@ def measure_every_example(generated: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def measured(tmp_path_factory, worker_id):
-    return once_per_session("smoke-run", tmp_path_factory, worker_id, measure_every_example)
+def measured(request, tmp_path_factory, worker_id):
+    only = examples_needed(request.session)
+    name = "smoke-run" if only is None else "smoke-run-of-" + "-".join(only).replace("/", ".")
+    return once_per_session(name, tmp_path_factory, worker_id,
+                            lambda folder: measure_every_example(folder, only))  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -137,18 +167,25 @@ def test_the_site_builds_strictly_with_measured_tables(built):
     assert links >= 10
 
 
-@on_the_smoke_run
-def test_run_as_a_reader_runs_it_every_script_shows_every_row_of_its_table(measured):
-    """`python examples/x.py --size smoke` times (or names as not run here) every
-    variant its page's table shows: no second, hand-kept list that drifts."""
-    for example_id, record in results.load(measured / "results.json").examples.items():
-        printed = record.transcripts["as-a-reader"].output
-        rows = {line.split("  ")[0].strip() for line in printed.splitlines()}
-        missing = [v.name for v in record.variants if v.name not in rows]
-        assert not missing, f"{example_id} printed no row for {missing}:\n{printed}"
+def reader_run(example_id: str):
+    return pytest.param(example_id, id=example_id,
+                        marks=pytest.mark.smoke_examples(example_id))  # fmt: skip
 
 
 @on_the_smoke_run
+@pytest.mark.parametrize("example_id", [reader_run(e.id) for e in discover()])
+def test_run_as_a_reader_the_script_shows_every_row_of_its_table(measured, example_id):
+    """`python examples/x.py --size smoke` runs every variant, checked against its
+    baseline, and times (or names as not run here) every row its page's table
+    shows: no second, hand-kept list that drifts."""
+    record = results.load(measured / "results.json").examples[example_id]
+    printed = record.transcripts["as-a-reader"].output
+    rows = {line.split("  ")[0].strip() for line in printed.splitlines()}
+    missing = [v.name for v in record.variants if v.name not in rows]
+    assert not missing, f"{example_id} printed no row for {missing}:\n{printed}"
+
+
+@on_the_smoke_run_of("parallel/faults")
 def test_faults_transcript_shows_each_engine_meet_a_killed_worker_as_the_page_says(measured):
     """What the clusters page shows (faults.py --show all, run by the harness)."""
     shown = printed(measured, "parallel/faults", "faults")
@@ -176,7 +213,7 @@ def test_no_code_block_or_page_table_scrolls_sideways_at_a_laptops_width(built):
     """What a reader sees at 1400 px: every code block and every table a page shows
     fits its column (the full tables under "All columns" may scroll: on demand)."""
     pytest.importorskip("playwright.sync_api")
-    from layout import browser, overflowing
+    from harness.layout import browser, overflowing
 
     if browser() is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
@@ -222,7 +259,7 @@ def test_page_is_in_the_navigation(page):
 # includes, so a test of it is a test of the page.
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("jit/pitfalls")
 def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop(measured):
     types = printed(measured, "jit/pitfalls", "types")
     assert "Cannot type list element type <class 'dict'>" in types
@@ -232,20 +269,20 @@ def test_numba_pitfalls_show_the_typing_error_and_the_vanished_loop(measured):
     assert forgot and all(line.endswith("result None") for line in forgot)
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("jit/compile_cost")
 def test_compile_cost_runs_the_kernel_in_a_new_process_with_and_without_cache(measured):
     shown = printed(measured, "jit/compile_cost")
     assert "without cache" in shown and "cache=True" in shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("cpu/image_pipeline")
 def test_image_pipeline_stages_add_up_to_decoding_and_clean_up(measured):
     rows = [line for line in printed(measured, "cpu/image_pipeline", "stages").splitlines()
             if "clean-up in" in line]  # fmt: skip
     assert [r.split("clean-up in")[1].split()[0] for r in rows] == ["Python", "NumPy", "Numba"]
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("basics/bottlenecks")
 def test_bottlenecks_cprofile_report_starts_with_the_pipeline(measured):
     # cProfile records every call, but the script prints only the 12 entries with the
     # most cumulative time, and which short steps make that cut depends on timing.
@@ -256,7 +293,7 @@ def test_bottlenecks_cprofile_report_starts_with_the_pipeline(measured):
     assert entries and "(pipeline)" in entries[0], shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("basics/bottlenecks")
 def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows(measured):
     # Hits are counts, not times: the loop over the rows runs once per row, plus once
     # to end, whatever the machine.
@@ -273,7 +310,7 @@ def test_bottlenecks_line_profile_counts_each_line_of_the_steps_it_follows(measu
     assert rows > 0 and hits["for row in rows:"] == rows + 1
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("basics/bottlenecks")
 def test_bottlenecks_pyinstrument_reports_the_pipeline(measured):
     # pyinstrument samples: a short step may fall between two samples, so only the
     # function every sample is inside of is certain to be named.
@@ -281,7 +318,7 @@ def test_bottlenecks_pyinstrument_reports_the_pipeline(measured):
     assert "Recorded:" in shown and "pipeline" in shown, shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("basics/bottlenecks")
 def test_bottlenecks_tells_waiting_from_working(measured):
     pipeline, downloads = printed(measured, "basics/bottlenecks", "which-bound").splitlines()
     # 20 downloads of 50 ms each wait at least a second and use a few ms of CPU:
@@ -292,7 +329,7 @@ def test_bottlenecks_tells_waiting_from_working(measured):
     assert pipeline.endswith("CPU-bound") == (share > 0.8), pipeline
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("cpu/gil")
 def test_gil_example_names_the_build_and_skips_interpreters_before_3_14(measured):
     shown = printed(measured, "cpu/gil")
     assert shown.startswith(f"Python {sys.version.split()[0]}")
@@ -301,7 +338,7 @@ def test_gil_example_names_the_build_and_skips_interpreters_before_3_14(measured
     assert skipped == (sys.version_info < (3, 14))
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/sharing")
 def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_spawn(measured):
     fork, spawn = printed(measured, "parallel/sharing", "global-under-spawn").split(
         "$ start method spawn:"
@@ -310,7 +347,7 @@ def test_sharing_global_set_before_the_pool_works_under_fork_and_breaks_under_sp
     assert "TypeError: '>' not supported between instances of 'NoneType' and 'float'" in spawn
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/sharing")
 def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fixes_work(
     measured,
 ):
@@ -324,14 +361,14 @@ def test_sharing_a_notebook_cells_function_fails_in_a_spawned_worker_and_both_fi
     assert "[stdout] [0, 1, 4, 9]" in module and "[stdout] [0, 1, 4, 9]" in joblib
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/dask_cluster")
 def test_dask_cluster_of_programs_loses_no_result_when_a_worker_program_is_killed(measured):
     shown = printed(measured, "parallel/dask_cluster", "kill")
     assert "killed worker program" in shown
     assert "400 tweets analysed" in shown and "same results as sequential: True" in shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/debugging")
 def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool(measured):
     pooled = printed(measured, "parallel/debugging", "map-error")
     # The worker's own traceback, naming the line in the task, comes first.
@@ -340,14 +377,14 @@ def test_debugging_shows_the_workers_traceback_and_the_same_error_without_a_pool
     assert "_RemoteTraceback" not in alone and "in parse_reading" in alone
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/debugging")
 def test_debugging_finds_the_input_that_kills_a_worker(measured):
     shown = printed(measured, "parallel/debugging", "killed")
     assert "BrokenProcessPool:" in shown
     assert "line(s) [2] kill a worker: ['crash 0 C']" in shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/debugging")
 def test_debugging_names_what_cannot_be_pickled(measured):
     shown = printed(measured, "parallel/debugging", "pickling")
     for what in ("a lambda", "an open file", "a lock"):
@@ -355,13 +392,13 @@ def test_debugging_names_what_cannot_be_pickled(measured):
     assert "submit(lambda ...).result() raises" in shown
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/debugging")
 def test_debugging_times_out_a_hanging_task_and_stops_its_worker(measured):
     # It returned (the harness waits for it): the stuck worker was stopped.
     assert "line 1 'hang 19.0 C': timed out" in printed(measured, "parallel/debugging", "hang")
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("parallel/debugging")
 def test_debugging_recreates_a_dask_tasks_error_in_this_process(measured):
     shown = printed(measured, "parallel/debugging", "dask")
     assert "on the cluster: error, ValueError(\"unknown unit 'F' in '70.2 F'\")" in shown
@@ -370,7 +407,7 @@ def test_debugging_recreates_a_dask_tasks_error_in_this_process(measured):
     assert local.strip().endswith("ValueError: unknown unit 'F' in '70.2 F'")
 
 
-@on_the_smoke_run
+@on_the_smoke_run_of("gpu/gpu_arrays")
 @pytest.mark.skipif(not rules.missing("gpu"), reason="this machine has a GPU")
 def test_gpu_example_runs_on_numpy_alone_where_there_is_no_gpu(measured):
     shown = printed(measured, "gpu/gpu_arrays")
