@@ -2,7 +2,8 @@
 interpreter, measured with each interpreter named, beside the harness's own.
 
 ``EXAMPLES`` is the one list of them; the publishing workflow names the
-interpreters (3.14 and free-threaded 3.14t, installed by setup-python) and a
+interpreters (3.14, 3.15 and free-threaded 3.14t and 3.15t, installed by
+setup-python) and a
 contributor names what their machine has (``make measure-pythons
 PYTHONS="python3.12 python3.13"``; ``python3.14+jit`` is that interpreter with
 CPython's JIT turned on, ``PYTHON_JIT=1``). For each interpreter: a virtual
@@ -27,8 +28,9 @@ from harness.run import measure_all
 
 # Where the interpreter changes the answer: the GIL page's threads, processes and
 # interpreters (InterpreterPoolExecutor, 3.14) on each build; the JIT page's loops
-# with CPython's own JIT ("python3.14+jit") beside Numba.
-EXAMPLES = ("cpu/gil", "jit/distances")
+# with CPython's own JIT ("python3.14+jit") beside Numba; the bottleneck page's
+# sampling profiler and lazy imports (3.15).
+EXAMPLES = ("basics/bottlenecks", "basics/startup", "cpu/gil", "jit/distances")
 VENVS = ROOT / ".venv-pythons"
 
 

@@ -18,9 +18,11 @@ import cProfile
 import csv
 import datetime as dt
 import io
+import platform
 import pstats
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -128,6 +130,23 @@ def show_cprofile(text: str) -> None:
 
 
 # --8<-- [end:cprofile]
+
+
+# --8<-- [start:sampling]
+def show_sampling(text: str) -> None:
+    """The pipeline under Python 3.15's sampling profiler (PEP 799), which
+    starts this script again and samples it from outside."""
+    if sys.version_info < (3, 15):
+        python = platform.python_version()
+        print(f"profiling.sampling is new in Python 3.15: not run on {python}")
+        return
+    # This script's own command line, asking for the pipeline alone.
+    script = [a if a != "sampling" else "pipeline" for a in sys.argv]
+    sampler = [sys.executable, "-m", "profiling.sampling", "run"]
+    subprocess.run([*sampler, *script], check=True)
+
+
+# --8<-- [end:sampling]
 
 
 # --8<-- [start:pyinstrument]
@@ -268,6 +287,8 @@ SHOW = {
     "pyinstrument": lambda r: show_pyinstrument(r.csv),
     "line-profile": lambda r: show_line_profile(r.csv),
     "which-bound": lambda r: show_which_bound(r.csv),
+    "sampling": lambda r: show_sampling(r.csv),
+    "pipeline": lambda r: pipeline(r.csv),
 }
 
 
@@ -283,6 +304,7 @@ BENCHMARK = {
         "pyinstrument": ["--show", "pyinstrument"],
         "line-profile": ["--show", "line-profile"],
         "which-bound": ["--show", "which-bound"],
+        "sampling": ["--show", "sampling"],
     },
 }
 
