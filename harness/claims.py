@@ -10,7 +10,8 @@ for what differs between machines, such as the core count in "pure Python: *
 threads"):
 
 - ``"A" speedup at least X`` / ``"A" speedup at most X``: against A's baseline;
-- ``"A" efficiency at least X``: speedup ÷ workers;
+- ``"A" speedup at least X over "B"`` (or ``at most``): against another row;
+- ``"A" efficiency at least X`` (or ``at most``): speedup ÷ workers;
 - ``"A" faster than "B"``: A's median below B's;
 - ``"A" peak memory at most X × "B"``: A's peak memory at most X times B's (memory
   is not judged by the timing intervals);
@@ -118,14 +119,24 @@ def speedup_check(record: Record, a: str, side: str, limit: str) -> Judged:
     return Judged(holds, chosen.name, expected, shown(found))
 
 
-def efficiency_check(record: Record, a: str, limit: str) -> Judged:
+def speedup_over_check(record: Record, a: str, side: str, limit: str, b: str) -> Judged:
+    chosen, other = row(record, a), row(record, b)
+    found = derived.ratio(record, chosen, other)
+    limit = float(limit)
+    holds = at_least(found, limit) if side == "least" else at_most(found, limit)
+    expected = f"at {side} {limit:g}× the speed of {other.name!r}"
+    return Judged(holds, chosen.name, expected, shown(found))
+
+
+def efficiency_check(record: Record, a: str, side: str, limit: str) -> Judged:
     chosen = row(record, a)
     found = derived.efficiency_of(record, chosen)
     if found is None:
         raise ClaimError(f"{a!r} has one worker: no efficiency to claim")
     limit = float(limit)
-    expected = f"a speedup ÷ workers of at least {limit:g}"
-    return Judged(at_least(found, limit), chosen.name, expected, shown(found, unit=""))
+    holds = at_least(found, limit) if side == "least" else at_most(found, limit)
+    expected = f"a speedup ÷ workers of at {side} {limit:g}"
+    return Judged(holds, chosen.name, expected, shown(found, unit=""))
 
 
 def memory_check(record: Record, a: str, limit: str, b: str) -> Judged:
@@ -170,8 +181,9 @@ def fastest_check(record: Record, a: str) -> Judged:
 
 
 CHECKS = [
+    (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+) over {NAME}"), speedup_over_check),
     (re.compile(rf"{NAME} speedup at (least|most) ([\d.]+)"), speedup_check),
-    (re.compile(rf"{NAME} efficiency at least ([\d.]+)"), efficiency_check),
+    (re.compile(rf"{NAME} efficiency at (least|most) ([\d.]+)"), efficiency_check),
     (re.compile(rf"{NAME} peak memory at most ([\d.]+) × {NAME}"), memory_check),
     (re.compile(rf"{NAME} peak memory at most ([\d.]+) × file {NAME}"), file_check),
     (re.compile(rf"{NAME} faster than {NAME}"), faster_check),
@@ -287,10 +299,33 @@ def sentence_end(markdown: str, start: int, claims: list[re.Match]) -> int:
         start = inside.end()
 
 
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
+
+
+def in_code(markdown: str) -> list[tuple[int, int]]:
+    """Where a page's fenced code blocks are: a claim shown there is an example of
+    the syntax (the page on adding an example), not a claim."""
+    spans, opened = [], None
+    for fence in FENCE.finditer(markdown):
+        if opened is None:
+            opened = fence
+        elif fence[1][0] == opened[1][0] and len(fence[1]) >= len(opened[1]):
+            spans.append((opened.start(), fence.end()))
+            opened = None
+    return spans
+
+
+def claims_on(markdown: str) -> list[re.Match]:
+    """The claims a page makes (not the ones its code blocks show as examples)."""
+    code = in_code(markdown)
+    return [m for m in CLAIM.finditer(markdown)
+            if not any(start <= m.start() < end for start, end in code)]  # fmt: skip
+
+
 def checked_page(markdown: str, judge) -> str:
     """The page with every claim replaced by what ``judge(match)`` (a ``Shown``) says,
     and each failed claim's note after the sentence it is part of."""
-    claims = list(CLAIM.finditer(markdown))
+    claims = claims_on(markdown)
     edits = []  # (position, order, replace up to, text)
     for order, match in enumerate(claims):
         said = judge(match)

@@ -131,7 +131,7 @@ def claim_verdicts(docs: Path, data: Results) -> dict[str, bool]:
     """Whether each checked claim on the pages holds now ("page: sentence")."""
     verdicts = {}
     for page in sorted(docs.rglob("*.md")):
-        for match in claims.CLAIM.finditer(page.read_text()):
+        for match in claims.claims_on(page.read_text()):
             record = data.examples.get(match["example"])
             if record is None or match["profile"]:
                 continue

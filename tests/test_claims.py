@@ -69,8 +69,13 @@ STEADY = record(
         ('"* processes" speedup at least 3', True),
         # 3.3× with no spread at all: 3.5 is simply not what was measured.
         ('"* processes" speedup at least 3.5', False),
+        ('"* processes" speedup at least 3 over "* threads"', True),  # 3.3 / 0.98
+        ('"* processes" speedup at least 3.5 over "* threads"', False),
+        ('"* threads" speedup at most 0.5 over "* processes"', True),
         ('"* processes" efficiency at least 0.8', True),
         ('"* processes" efficiency at least 0.9', False),
+        ('"* processes" efficiency at most 0.9', True),
+        ('"* processes" efficiency at most 0.8', False),
         ('"* threads" within noise of "one thread"', False),  # 1.02×, every round
         ('"* processes" faster than "one thread"', True),
         ('"one thread" faster than "* processes"', False),

@@ -35,9 +35,10 @@ function costSentence(sequentialSeconds, workers, efficiency, vcpuHourly, runsPe
   const alone = runCost(sequentialSeconds, 1, 1, vcpuHourly, runsPerDay);
   return (
     `On ${n} vCPUs: ${parallel.wall.toFixed(2)} s a run, ${dollarsText(parallel.perRun)} a run, ` +
-    `${dollarsText(parallel.perMonth)} a month. On one vCPU: ${alone.wall.toFixed(2)} s, ` +
-    `${dollarsText(alone.perMonth)} a month: ${(alone.wall / parallel.wall).toFixed(2)}× slower, ` +
-    `${(parallel.perRun / alone.perRun).toFixed(2)}× the cost of the parallel run's.`
+    `${dollarsText(parallel.perMonth)} a month. On one vCPU: ${alone.wall.toFixed(2)} s a run, ` +
+    `${dollarsText(alone.perMonth)} a month. The ${n} vCPUs finish ` +
+    `${(alone.wall / parallel.wall).toFixed(2)}× sooner and cost ` +
+    `${(parallel.perRun / alone.perRun).toFixed(2)}× as much.`
   );
 }
 
