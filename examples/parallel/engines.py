@@ -241,7 +241,7 @@ BENCHMARK = {
     "workload": workload,
     "sizes": SIZES,
     "variants": {f"{ms:g} ms tasks": engine_rows(ms) for ms in TASK_MS},
-    "table": {"efficiency": True, "crossover": 0.9},
+    "table": {"efficiency": True, "crossover": 0.7},
 }
 
 
