@@ -19,7 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from harness import jobs, machine, results, rounds, stats, supervise
+from harness import derived, jobs, machine, results, rounds, stats, supervise
 from harness.discover import MAIN_GUARD, Example, runs_its_table
 from harness.fingerprint import fingerprint
 from harness.paths import EXAMPLES, ROOT
@@ -76,10 +76,14 @@ def run_transcript(example: Example, args: tuple[str, ...], profile: Profile, py
 
 
 def is_fresh(record: Record | None, key: str, profile: Profile) -> bool:
-    """True when a stored record can stand: same fingerprint, a profile at least as thorough."""
-    return (
-        record is not None and record.fingerprint == key and at_least(record.profile, profile.name)
-    )
+    """True when a stored record can stand: same fingerprint, a profile at least as
+    thorough, and an A/A check that held. One that failed was measured while the
+    machine was busy with something else (or by chance, one time in twenty): it is
+    shown, and measured again the next time."""
+    if record is None or record.fingerprint != key or not at_least(record.profile, profile.name):
+        return False
+    check = derived.reference_ratio(record)
+    return check is None or check.includes(1.0)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ placeholders live in their own folder, which only a served site reads, so a
 strict build (``make site``, publishing) still fails on a missing table.
 Examples whose code differs from ``main`` are measured first, so a
 contributor's own page fills in first. MkDocs watches the generated folders
-and reloads the browser as each example is rendered.
+and reloads the browser as each example is rendered. Measuring starts once
+the first build (which runs the notebooks) is served, and each example waits
+for the rebuild the one before it set off: nothing is timed beside a build.
 """
 
 import _thread
+import contextlib
 import os
 import signal
 import subprocess
@@ -20,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from rich.console import Console
 
 from harness import results
@@ -119,11 +123,45 @@ def start_site(config: Path, generated: Path, dev_addr: str, python: str) -> sub
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-class Renderer:
-    """After each example measured: render what changed, and the placeholders left."""
+def wait_until_idle(pid: int, quiet: float = 1.5, limit: float = 120.0) -> None:
+    """Until the process tree ``pid`` (the site's server) has used next to no CPU for
+    ``quiet`` seconds, or ``limit`` passed: the rebuild a rendered table sets off
+    (a second after the file changes) would otherwise be timed as part of the next
+    example's variants."""
+    started = last = time.monotonic()
+    used = tree_cpu(pid)
+    while time.monotonic() - started < limit:
+        time.sleep(0.25)
+        now = tree_cpu(pid)
+        if now - used > 0.05 * 0.25:  # busier than 5 % of a core
+            last = time.monotonic()
+        elif time.monotonic() - last >= quiet:
+            return
+        used = now
 
-    def __init__(self, docs: Path, generated: Path, console: Console):
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used by a process and every process below it."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+class Renderer:
+    """After each example measured: render what changed, and the placeholders left;
+    then let the site rebuild before the next example is measured."""
+
+    def __init__(self, docs: Path, generated: Path, console: Console, site_pid: int | None = None):
         self.docs, self.generated, self.console = docs, generated, console
+        self.site_pid = site_pid
         self.rendered: dict[str, str] = {}  # results key -> the date of the record rendered
 
     def __call__(self, data: results.Results, done: int, total: int) -> None:
@@ -135,7 +173,9 @@ class Renderer:
             for refused in render_example(data, example_id, self.generated).refused:
                 self.console.print(f"[red]Table not drawn: {refused}", markup=False)
         self.rendered.update({key: data.examples[key].environment.date for key in fresh})
-        write_placeholders(self.docs, self.generated, done, total)
+        changed = write_placeholders(self.docs, self.generated, done, total)
+        if self.site_pid is not None and (fresh or changed) and done < total:
+            wait_until_idle(self.site_pid)
 
 
 class SiteWatch(threading.Thread):
@@ -220,7 +260,7 @@ def serve(
             results_path,
             console=console,
             python=python,
-            after_each=Renderer(docs, generated, console),
+            after_each=Renderer(docs, generated, console, site.pid),
         )
         console.print(
             f"Measured every example ({failed} failed); still serving on {url} (Ctrl-C to stop)"

@@ -91,6 +91,35 @@ def test_the_footer_says_how_it_was_timed_and_what_the_a_a_check_found():
     assert "| Timed on |" in placed and "| one core, seen |" in placed
 
 
+def test_the_reading_guide_cites_an_a_a_check_that_held_never_one_that_failed():
+    from harness.table import render_reference_checks
+
+    failed = paired_record()  # its A/A check is 0.990× ± 0.0 %: narrow, and wrong
+    honest = paired_record()
+    honest = record(
+        [(v, honest.of(v)) for v in honest.variants], rounds=10, id="honest",
+        reference=Reference("base", tuple(b * w for b, w in zip(
+            honest.of(honest.variants[0]).samples, [1.02, 0.98] * 5, strict=True))),
+    )  # fmt: skip
+    said = render_reference_checks([failed, honest])
+    assert said.startswith("On the machine that measured these pages, 1 of 2 A/A checks held")
+    assert "narrowest of those that held: in `honest`" in said
+    assert "narrowest" not in render_reference_checks([failed])
+
+
+def test_a_record_whose_a_a_check_failed_is_measured_again():
+    from harness.profiles import PROFILES
+    from harness.run import is_fresh
+
+    failed = paired_record()
+    key, quick = failed.fingerprint, PROFILES["quick"]
+    assert not is_fresh(failed, key, quick)
+    held = record([(v, failed.of(v)) for v in failed.variants], rounds=10,
+                  reference=Reference("base", failed.of(failed.variants[0]).samples))  # fmt: skip
+    assert is_fresh(held, key, quick)
+    assert not is_fresh(held, "another fingerprint", quick)
+
+
 def test_a_variant_this_machine_cannot_run_gets_a_row_that_says_why():
     rows = [row("NumPy", 1.0), row("CuPy", missing=("needs an NVIDIA GPU",), baseline="NumPy")]
     table = shown(render_table(record(rows)))
