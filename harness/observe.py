@@ -100,26 +100,69 @@ def observe():
 
 
 class OwnPeak:
-    """How far this process's memory rose above where it stood when the watch began,
-    at its highest: the kernel's own high-water mark (Linux), reset at the start.
+    """How far the memory of this process and what it starts rose above where it
+    stood when the watch began, at its highest (Linux).
 
-    The parent samples a variant's whole process tree ten times a second, which a
-    call of a few milliseconds can slip between; the kernel sees every page this
-    interpreter touched. None where the mark cannot be reset (not Linux).
+    The parent samples a variant's whole process tree ten times a second, which
+    a call of tens of milliseconds can slip between. For this interpreter the
+    kernel keeps a high-water mark, reset at the start, that sees every page it
+    touched; the processes it starts (a pool's workers) are sampled here, a
+    hundred times a second, by their proportional share of memory (PSS: a page
+    shared with this process counted once). None where neither can be read.
     """
 
+    EVERY = 0.01  # seconds between looks at the processes below this one
+
     def __enter__(self):
-        self.rise = None
+        self.rise, self.below_rise = None, 0
         try:
             Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
             self.start = status_kib("VmRSS")
         except OSError:
             self.start = None
+            return self
+        self.below_start = below_pss_kib()
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self.watch_below, daemon=True)
+        self.sampler.start()
         return self
+
+    def watch_below(self) -> None:
+        while not self.done.wait(self.EVERY):
+            self.below_rise = max(self.below_rise, below_pss_kib() - self.below_start)
 
     def __exit__(self, *exc):
         if self.start is not None:
-            self.rise = max(0, status_kib("VmHWM") - self.start) * 1024
+            self.done.set()
+            self.sampler.join()
+            own = max(0, status_kib("VmHWM") - self.start)
+            self.rise = (own + self.below_rise) * 1024
+
+
+def below_pss_kib() -> int:
+    """The PSS of every process below this one, in KiB (0 where none, or not Linux)."""
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                todo += [int(child) for child in children]
+        except OSError:
+            continue  # it has exited
+        if pid != os.getpid():
+            total += pss_kib(pid)
+    return total
+
+
+def pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def status_kib(field: str) -> int:

@@ -340,7 +340,7 @@ SHOWS = {
 
 SIZES = {  # presets for --size: megabytes of float64
     "smoke": {"megabytes": 8},
-    "quick": {"megabytes": 32},
+    "quick": {"megabytes": 96},
     "full": {"megabytes": 200},
 }
 
