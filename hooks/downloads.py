@@ -52,6 +52,8 @@ def on_config(config):
     has one: REPO_URL when the publishing workflow sets it, else git's origin."""
     if not config.repo_url and origin_url():
         config.repo_url, config.repo_name = origin_url(), "GitHub"
+    if config.repo_url:
+        config.edit_uri = f"edit/{BRANCH}/docs/"
     return config
 
 

@@ -133,7 +133,7 @@ def test_an_unreadable_history_starts_a_new_one_and_says_why(tmp_path, live_site
 def test_a_site_shows_each_interpreters_tab_the_trend_and_what_changed(tmp_path, live_site):
     """In Chromium: the tabs of two interpreters, the trend under the table, the step."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    from layout import CHROMIUM_ARGS, browser, serving
+    from harness.layout import CHROMIUM_ARGS, browser, serving
 
     if browser() is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
