@@ -41,8 +41,8 @@ from harness.profiles import PROFILES
 from harness.records import Record, Variant
 
 CLAIM = re.compile(
-    r"\[\[(?P<sentence>.+?)\]\]\{claim (?P<example>[\w/.@-]+)"
-    rf"(?: at (?P<profile>{'|'.join(PROFILES)}) size)?: (?P<check>[^}}]+)\}}",
+    r"\[\[(?P<sentence>.+?)\]\]\{claim\s+(?P<example>[\w/.@-]+)"
+    rf"(?:\s+at\s+(?P<profile>{'|'.join(PROFILES)})\s+size)?:\s+(?P<check>[^}}]+)\}}",
     re.S,
 )
 NAME = r'"([^"]+)"'
@@ -194,8 +194,9 @@ CHECKS = [
 
 def evaluate(record: Record, check: str) -> Judged:
     """One check against one example's record."""
+    check = " ".join(check.split())  # a claim may be wrapped over lines
     for pattern, judge in CHECKS:
-        match = pattern.fullmatch(check.strip())
+        match = pattern.fullmatch(check)
         if match:
             return judge(record, *match.groups())
     raise ClaimError(f"cannot read the claim {check!r} (harness/claims.py lists the forms)")

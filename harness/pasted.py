@@ -133,10 +133,15 @@ def top_names(node: ast.stmt) -> list[str]:
 
 
 def statement_for(node: ast.stmt, made: Definition, names: set[str]) -> str:
-    """The statement to paste: an import of only the names needed."""
+    """The statement to paste: an import of only the names needed, within the 80
+    columns a page shows (one name a line, as ruff formats it, where longer)."""
     if isinstance(node, ast.Import | ast.ImportFrom):
         kept = [a for a in node.names if (a.asname or a.name).split(".")[0] in names]
-        return ast.unparse(type(node)(**{**node.__dict__, "names": kept}))
+        line = ast.unparse(type(node)(**{**node.__dict__, "names": kept}))
+        if len(line) <= 80 or isinstance(node, ast.Import):
+            return line
+        head = line[: line.index(" import ") + len(" import ")]
+        return head + "(\n" + "".join(f"    {ast.unparse(a)},\n" for a in kept) + ")"
     return made.text
 
 
