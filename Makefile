@@ -44,8 +44,8 @@ bench: install ## Measure every example with the full profile (for publishing) a
 	$(PY) -m harness measure --profile full
 	$(PY) -m harness render
 
-# The examples whose answer depends on the interpreter (harness/pythons.py lists
-# them), measured with each of PYTHONS into the site's results, beside the
+# The examples whose answer depends on the interpreter (their headers say
+# takes-part-in = ["interpreters"]), measured with each of PYTHONS into the site's results, beside the
 # harness's own: the pages show a tab per interpreter. Interpreters this machine
 # lacks are skipped. The publishing workflow runs it with 3.14, 3.14t, 3.15, 3.15t
 # and 3.14 with its JIT.
@@ -98,10 +98,12 @@ history: install ## Add this publish's speedups to the previous history (PREVIOU
 
 # Where the repository names a larger runner (LARGE_RUNNER), the parallel pages
 # are measured there too, so that a reader with 8 or 16 cores sees rows for as
-# many workers: a tab per machine, named for its cores.
-LARGE_EXAMPLES ?= cpu/processes cpu/amdahl cpu/gustafson cpu/gil parallel/engines
+# many workers: a tab per machine, named for its cores. Which pages: those whose
+# example's header says takes-part-in = ["large-runner"] (read once installed).
+LARGE_EXAMPLES ?= $(shell $(PY) -m harness list --taking-part large-runner)
 
 bench-large: install ## On a larger machine: measure the parallel pages (full) into generated/large/, labelled with its cores
+	@test -n "$(strip $(LARGE_EXAMPLES))" || { echo 'No example takes part in "large-runner": nothing to measure' >&2; exit 2; }
 	$(PY) -m harness --out generated/large measure --profile full --label "$$(nproc)-cores" $(LARGE_EXAMPLES)
 
 merge-large: install ## Add a larger runner's results (generated/large/results.json) to the site's, and render

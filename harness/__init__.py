@@ -1,14 +1,25 @@
 """Measure every example on this machine, record the results, and render them for the site.
 
-Modules, one job each: ``paths`` says where things are, ``profiles`` how
-thoroughly to measure, ``discover`` finds examples, ``schema`` checks an
-example's ``BENCHMARK`` and describes it (``records`` holds the types every
-step reads), ``rules`` are the examples' own (``examples/side_by_side.py``:
-requirements, whether results agree), ``worker`` times variants inside a
-fresh interpreter, ``jobs`` hands it a job, ``supervise`` runs and watches a
-process tree, ``stopping`` and ``stats`` decide and summarise, ``interpreter``
-and ``machine`` describe where it ran, ``fingerprint`` decides what needs
-measuring again, ``results`` reads and writes the results file, ``run`` puts
-them together, ``derived``, ``table`` and ``plot`` render, ``serve`` serves the
-site meanwhile, and ``cli`` is the command line (``python -m harness --help``).
+Five layers, each a package; a module imports only from its own layer and the
+ones listed before it (``tests/test_layers.py`` holds it so):
+
+``core``
+    What every layer reads: where things are, the profiles, the records and
+    the results file, statistics, speedups with their intervals, how numbers
+    are written, the scaling laws.
+``child``
+    What runs inside the interpreter that runs an example (standard library
+    only, as a bare free-threaded build has nothing else): the worker, the
+    protocol it speaks, the example's ``BENCHMARK`` checked, what a call uses.
+``measuring``
+    The parent's side: finding examples, running workers in paired rounds,
+    watching their processes and memory, deciding what to measure again.
+``reporting``
+    From results to what a page shows: tables, plots, transcripts, claims,
+    trends and comparisons.
+``publishing``
+    What serves and checks the site: ``serve``, one page's check, what a
+    reader's paste needs, what scrolls sideways, and comparing two commits.
+
+``cli`` is the command line (``python -m harness --help``) on top of them all.
 """

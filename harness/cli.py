@@ -11,13 +11,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from harness import machine, results
-from harness.compare import compare
-from harness.discover import discover
-from harness.interpreter import label_of
-from harness.paths import EXAMPLES, ROOT, generated
-from harness.profiles import PROFILES
-from harness.run import measure_all
+from harness.child.interpreter import label_of
+from harness.core import results
+from harness.core.paths import EXAMPLES, ROOT, generated
+from harness.core.profiles import PROFILES
+from harness.measuring import machine
+from harness.measuring.discover import TAKES_PART, UnknownPart, discover, takes_part_in
+from harness.measuring.run import measure_all
+from harness.reporting.compare import compare
 
 
 def shard(text: str) -> tuple[int, int]:
@@ -75,7 +76,13 @@ def add_others(commands) -> None:
         "tables, claims and widths checked, the page built alone strictly",
     )
     checking.add_argument("page", help="a page: dataframes/vectorise, vectorise or its .md path")
-    commands.add_parser("list", help="list the examples the harness measures")
+    listing = commands.add_parser("list", help="list the examples the harness measures")
+    listing.add_argument(
+        "--taking-part",
+        choices=TAKES_PART,
+        help="only those whose header declares it (takes-part-in): "
+        + "; ".join(f"{k}: {v}" for k, v in TAKES_PART.items()),
+    )
     other = commands.add_parser("compare", help="compare speedups with another results file")
     other.add_argument("other", type=Path, help="another results.json")
     add_compare_commits(commands)
@@ -200,18 +207,23 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     console = Console(stderr=True, soft_wrap=True)
     if args.command == "list":
-        for example in discover(args.examples):
-            print(example.id)
+        try:
+            for example in discover(args.examples):
+                if not args.taking_part or args.taking_part in takes_part_in(example.path):
+                    print(example.id)
+        except UnknownPart as error:
+            console.print(f"[red]{error}")
+            return 2
         return 0
     if args.command == "render":
         data = read_results(args.out / "results.json", console)
         if data is None:
             return 2
-        from harness.render import render  # Matplotlib: once there is something to draw
+        from harness.reporting.render import render  # Matplotlib: once there is something to draw
 
         return render(data, args.out, console)
     if args.command == "check-page":
-        from harness.checkpage import check_page
+        from harness.publishing.checkpage import check_page
 
         return check_page(args.page, args.out, console)
     if args.command == "compare":
@@ -219,13 +231,13 @@ def main(argv=None) -> int:
     if args.command == "merge":
         return merge(args, console)
     if args.command == "history":
-        from harness.history import record_publish
+        from harness.reporting.history import record_publish
 
         return record_publish(args.out / "results.json", args.previous, args.docs, args.out,
                               lambda said: console.print(said), args.commit)  # fmt: skip
     if args.command == "measure-pythons":
-        from harness.pythons import measure_pythons
-        from harness.render import render
+        from harness.measuring.pythons import measure_pythons
+        from harness.reporting.render import render
 
         failed = measure_pythons(args.pythons, args.out, PROFILES[args.profile], args.force,
                                  console)  # fmt: skip
@@ -235,7 +247,7 @@ def main(argv=None) -> int:
         rendered = 2 if data is None else render(data, args.out, console)
         return 1 if failed else rendered
     if args.command == "compare-commits":
-        from harness.commits import compare_commits
+        from harness.publishing.commits import compare_commits
 
         profile = PROFILES[args.profile]
         return compare_commits(args.base, args.head, args.only, profile, args.factor,
@@ -245,7 +257,7 @@ def main(argv=None) -> int:
         console.print(f"[red]No example in {args.examples} matches {args.only}")
         return 2
     if args.command == "serve":
-        from harness.serve import serve
+        from harness.publishing.serve import serve
 
         profile = PROFILES[args.profile]
         return serve(examples, profile, args.out, args.config, args.dev_addr, console=console)

@@ -1,6 +1,6 @@
 """MkDocs hook: sentences about measured results are checked against the results.
 
-The claim language and its checks are the harness's (``harness/claims.py``,
+The claim language and its checks are the harness's (``harness/reporting/claims.py``,
 which documents the forms); this hook shows each verdict on its page. A claim
 that holds shows its sentence as written. One that does not fails any build
 but ``make serve`` (``make site``, publishing), naming every such claim at the
@@ -17,7 +17,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness import claims, paths, results
+from harness.core import paths, results
+from harness.reporting import claimed, claims
 
 log = logging.getLogger("mkdocs.hooks.claims")
 failures: list[str] = []  # every claim of this build that does not hold, said at its end
@@ -50,14 +51,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     def judge(match):
         where = f"{page.file.src_uri}: claim about {match['example']} ({match['check'].strip()})"
         try:
-            said = claims.shown_claim(match, examples.get(match["example"]), where, serving)
+            said = claimed.shown_claim(match, examples.get(match["example"]), where, serving)
         except claims.ClaimError as error:
             raise PluginError(f"{where}: {error}") from None
         if said.failure and not serving:
             failures.append(said.failure)
         if said.note and not said.failure:
             if said_unchecked:
-                return claims.Shown(said.text)
+                return claimed.Shown(said.text)
             said_unchecked.append(match)
         elif said.note:
             # INFO, not a warning: `mkdocs serve --strict` would stop on a warning.
@@ -65,4 +66,4 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                      f"{said.failure.partition(' does not hold: ')[2]}")  # fmt: skip
         return said
 
-    return claims.checked_page(markdown, judge)
+    return claimed.checked_page(markdown, judge)

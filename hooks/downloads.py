@@ -4,7 +4,7 @@ links the whole scripts.
 A page includes sections of a script (``--8<-- "examples/io/threads.py:fetch_day"``).
 A reader who copies the blocks in page order gets, at the first block from each
 script, what the page's blocks of it use and do not define (its imports,
-constants and helpers: ``harness.pasted``). A reader who wants the whole file
+constants and helpers: ``harness.publishing.pasted``). A reader who wants the whole file
 needs it and the sibling modules it imports (the local server, the data
 generator): this hook copies every file of ``examples/`` into the built site,
 puts a box under the page's title that links each script the page shows, with
@@ -22,9 +22,9 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness import pasted
-from harness.discover import Example
-from harness.paths import EXAMPLE_INCLUDE, EXAMPLES, ROOT
+from harness.core.paths import EXAMPLE_INCLUDE, EXAMPLES, ROOT
+from harness.measuring.discover import Example
+from harness.publishing import pasted
 
 BRANCH = "main"  # the branch the published site is built from
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness.paths import GENERATED_INCLUDE, example_of
+from harness.core.paths import GENERATED_INCLUDE, example_of
 
 missing: dict[str, list[str]] = {}  # page -> the generated files it lacks
 

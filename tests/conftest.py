@@ -82,6 +82,13 @@ def fixture_examples_in(folder: Path) -> Path:
     return folder
 
 
+def copy_reader_runner(folder: Path) -> None:
+    """What a reader puts beside a script they take home, as the page's download box
+    lists it: ``side_by_side.py`` and the rules it imports."""
+    for name in ("side_by_side.py", "variants.py"):
+        (folder / name).write_text((ROOT / "examples" / name).read_text())
+
+
 @pytest.fixture
 def fixture_examples(tmp_path):
     """A private copy of the fixture examples, free to edit."""

@@ -1,7 +1,7 @@
-"""Records as the harness makes them (``harness.records``), for tests of what reads them."""
+"""Records as the harness makes them (``harness.core.records``), for tests of what reads them."""
 
-from harness import stats
-from harness.records import (
+from harness.core import stats
+from harness.core.records import (
     Description,
     Environment,
     Hardware,

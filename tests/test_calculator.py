@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT
 from py_mini_racer import MiniRacer
 
-from harness import laws
+from harness.core import laws
 
 SCRIPT = ROOT / "docs" / "javascripts" / "amdahl.js"
 

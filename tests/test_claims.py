@@ -6,8 +6,9 @@ import pytest
 from conftest import ROOT, build, page_config
 from factories import record, row
 
-from harness import claims, derived, results
-from harness.records import Placement
+from harness.core import results
+from harness.core.records import Placement
+from harness.reporting import claimed, claims, derived
 
 # Real records, measured here with the quick profile (python -m harness measure
 # cpu/gil basics/bottlenecks), transcripts left out: claims are judged by them.
@@ -176,10 +177,10 @@ def test_a_failed_claim_keeps_its_words_and_says_what_was_measured_while_serving
 )
 def test_a_failed_claims_note_follows_the_sentence_it_belongs_to(markdown, expected):
     def judge(match):
-        return claims.Shown(f"[{match['sentence']}]", "failed", "N")
+        return claimed.Shown(f"[{match['sentence']}]", "failed", "N")
 
     assert (
-        claims.checked_page(markdown, judge).replace(' <span class="claim-note">N</span>', " N")
+        claimed.checked_page(markdown, judge).replace(' <span class="claim-note">N</span>', " N")
         == expected
     )
 
@@ -232,7 +233,7 @@ FREE_THREADED_CLAIM = (
 
 
 def measured_by_3_14t(gil_enabled: bool):
-    from harness.records import PythonBuild
+    from harness.core.records import PythonBuild
 
     python = PythonBuild("3.14.0", free_threaded=True, gil_enabled=gil_enabled)
     environment = dataclasses.replace(STEADY.environment, python=python)
@@ -242,7 +243,7 @@ def measured_by_3_14t(gil_enabled: bool):
 def shown(limit: float, found) -> tuple[str, list[str]]:
     """What a strict build shows for the claim, and the failures it would end with."""
     match = claims.CLAIM.search(FREE_THREADED_CLAIM.replace("{limit}", str(limit)))
-    said = claims.shown_claim(match, found, "index.md", serving=False)
+    said = claimed.shown_claim(match, found, "index.md", serving=False)
     return said.text, [said.failure] if said.failure else []
 
 

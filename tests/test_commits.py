@@ -9,7 +9,7 @@ nowhere near the 10 % a change must pass to be flagged, whatever else the machin
 import shutil
 import subprocess
 
-from conftest import ROOT, harness, write_example
+from conftest import ROOT, copy_reader_runner, harness, write_example
 
 SLEEPY = """
 import time
@@ -37,6 +37,37 @@ BENCHMARK = {{
 """
 
 
+# Weak scaling: two workers do twice the work in the same time, so the site's table
+# says 2× where the raw times say 1×.
+WEAK = """
+import time
+
+
+def workload(ms: float = 20):
+    return ms / 1000
+
+
+def nap(seconds):
+    time.sleep(seconds)
+    return 1
+
+
+def work_done(size, workers):
+    return workers
+
+
+BENCHMARK = {
+    "workload": workload,
+    "sizes": {"smoke": {"ms": 5}, "quick": {"ms": 20}},
+    "work": work_done,
+    "variants": {
+        "one worker": {"run": nap, "workers": 1},
+        "two workers": {"run": nap, "workers": 2},
+    },
+}
+"""
+
+
 def git(repo, *args):
     subprocess.run(
         ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", *args],
@@ -52,9 +83,10 @@ def repository(tmp_path):
     shutil.copytree(ROOT / "harness", repo / "harness", ignore=unbuilt)
     examples = repo / "examples"
     (examples / "fixture").mkdir(parents=True)
-    shutil.copy(ROOT / "examples" / "side_by_side.py", examples)
+    copy_reader_runner(examples)
     write_example(examples / "fixture", "sleepy", SLEEPY.format(naps=1))
     write_example(examples / "fixture", "steady", SLEEPY.format(naps=2))
+    write_example(examples / "fixture", "weak", WEAK)
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "base")
@@ -95,3 +127,35 @@ def test_a_commit_that_is_not_there_is_named(tmp_path):
     assert run.returncode == 2
     assert "'no-such-branch' is not a commit" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def speedup_in(line: str, column: int) -> float:
+    return float(line.split(" | ")[column].split("×")[0].replace(",", ""))
+
+
+def test_a_weak_scaling_row_reads_as_the_sites_table_reads_it(tmp_path):
+    repo = repository(tmp_path)
+    run = harness("compare-commits", "HEAD~1", "HEAD", "weak", cwd=repo)
+    assert run.returncode == 0, run.stderr
+    (compared,) = [line for line in run.stdout.splitlines() if "| two workers |" in line]
+
+    out = tmp_path / "site"
+    examples = repo / "examples"
+    for command in (["measure", "--profile", "quick", "weak"], ["render"]):
+        done = harness("--examples", examples, "--out", out, *command, cwd=repo)
+        assert done.returncode == 0, done.stderr
+    table = (out / "tables" / "fixture" / "weak.md").read_text()
+    (shown,) = [line for line in table.splitlines() if line.startswith("| two workers |")]
+
+    # Both say what the work done says (2×), not the raw times (1×).
+    speedups = [speedup_in(compared, 2), speedup_in(compared, 3), speedup_in(shown, 2)]
+    assert all(1.9 < s < 2.1 for s in speedups), (compared, shown)
+
+
+def test_a_commit_from_before_the_harness_layout_is_named(tmp_path):
+    repo = repository(tmp_path)
+    git(repo, "rm", "-q", "harness/child/worker.py")
+    git(repo, "commit", "-q", "-m", "as an older harness was laid out")
+    run = harness("compare-commits", "HEAD~1", "HEAD", "steady", cwd=repo)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "the head commit" in run.stderr and "has no harness/child/worker.py" in run.stderr

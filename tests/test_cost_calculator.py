@@ -4,7 +4,7 @@ import pytest
 from conftest import ROOT
 from py_mini_racer import MiniRacer
 
-from harness.derived import run_cost
+from harness.reporting.derived import run_cost
 
 SCRIPT = ROOT / "docs" / "javascripts" / "cost.js"
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 from conftest import ROOT, rows_of, run_script
 
-from harness import rules
+from harness.child.rules import variants as rules
 
 
 def agreeing(stdout: str) -> list[str]:
@@ -48,7 +48,10 @@ def test_asyncio_latest_counts_every_response():
     assert "20 requests" in run.stdout and len(agreeing(run.stdout)) == 4, run.stdout
 
 
-@pytest.mark.skipif(bool(rules.missing("c-compiler")), reason=str(rules.missing("c-compiler")))
+NO_C_COMPILER = rules.missing("c-compiler")
+
+
+@pytest.mark.skipif(bool(NO_C_COMPILER), reason=str(NO_C_COMPILER))
 def test_distances_in_c_cython_and_mypyc_agree_with_numba():
     run = run_script("jit/distances.py", "--size", "smoke", "--n", "300")
     assert run.returncode == 0, run.stderr
@@ -278,7 +281,7 @@ def test_memrays_flame_graph_draws_the_copy_after_assign_as_the_pipelines_widest
     widest."""
     from xml.etree import ElementTree
 
-    from harness.table import split_picture
+    from harness.reporting.transcripts import split_picture
 
     SVG = "http://www.w3.org/2000/svg"
     source = (ROOT / "examples" / "dataframes" / "memory_steps.py").read_text()

@@ -19,9 +19,9 @@ import textwrap
 from collections import Counter
 
 import pytest
-from conftest import ROOT, rows_of, run_script
+from conftest import ROOT, copy_reader_runner, rows_of, run_script
 
-from harness.discover import defines_benchmark, script_metadata
+from harness.measuring.discover import defines_benchmark, script_metadata
 
 EXAMPLES = ROOT / "examples"
 
@@ -174,9 +174,7 @@ def test_contributings_template_runs_as_written_and_fits_the_pages(tmp_path):
     folder.mkdir(parents=True)
     template = folder / "squares.py"
     template.write_text(textwrap.dedent(fence[1]) + "\n")
-    (tmp_path / "examples" / "side_by_side.py").write_text(
-        (EXAMPLES / "side_by_side.py").read_text()
-    )
+    copy_reader_runner(tmp_path / "examples")
     done = subprocess.run([sys.executable, template, "--size", "smoke"], capture_output=True,
                           text=True, timeout=120, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -186,3 +184,23 @@ def test_contributings_template_runs_as_written_and_fits_the_pages(tmp_path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert lint.returncode == 0, lint.stdout
+
+
+def test_contributing_describes_every_key_the_benchmark_format_has():
+    """The format is defined once, in ``harness/child/schema.py``; the guide follows it."""
+    from harness.child import schema
+    from harness.measuring.discover import TAKES_PART
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    keys = [*schema.KEYS, *schema.VARIANT_KEYS, *schema.TABLE_KEYS, *TAKES_PART]
+    undescribed = [k for k in keys if f'"{k}"' not in " ".join(guide.split())]
+    assert len(keys) > 20 and not undescribed
+
+
+def test_a_header_that_takes_part_in_something_unknown_is_named(tmp_path):
+    from harness.measuring.discover import UnknownPart, takes_part_in
+
+    script = tmp_path / "runner.py"
+    script.write_text('# /// script\n# [tool.faster-python]\n# takes-part-in = ["large"]\n# ///\n')
+    with pytest.raises(UnknownPart, match=r"\['large'\] is not one of 'interpreters'"):
+        takes_part_in(script)

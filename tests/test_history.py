@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT, build, harness, page_config
 from factories import record, row
 
-from harness import results
-from harness.history import History
+from harness.core import results
+from harness.reporting.history import History
 
 CLAIM_PAGE = (
     "# Page\n\n"
@@ -57,8 +57,8 @@ class Said:
 def publish(tmp_path, name, live, url, speedup, numpy, docs):
     """One publish, as `make history` then `make render` do it (in this process: the
     command line is tested below): the history from the live site plus its own."""
-    from harness.history import record_publish
-    from harness.render import render_all
+    from harness.reporting.history import record_publish
+    from harness.reporting.render import render_all
 
     out = tmp_path / name
     out.mkdir(parents=True)
@@ -100,14 +100,14 @@ def test_three_publishes_keep_their_history_and_list_the_one_step(tmp_path, live
     claim = "index.md: Summing is at least twice as fast."
     assert [p.claims[claim] for p in history.publishes] == [True, True, False]
 
-    changes = (out / "history" / "changes.md").read_text()
+    changes = (out / "history" / "changes.md").read_text().replace("\u00a0", " ")
     assert "3 publish(es), from aaaaaaa (" in changes and "1 step(s)" in changes
-    assert "**sums**, sum: 2× ± " in changes and "→ 6× ± " in changes
+    assert "**sums**, sum: 2.00× ± " in changes and "→ 6.00× ± " in changes
     assert "(faster), at ccccccc" in changes
     assert "libraries that changed with it: numpy 2.3.0 → 2.4.1" in changes
     assert f"claim no longer holds: {claim}" in changes
-    table = (out / "tables" / "sums.md").read_text()
-    assert '??? note "History: 3 publish(es)' in table and "6× ± 0 % ▲▼" in table
+    table = (out / "tables" / "sums.md").read_text().replace("\u00a0", " ")
+    assert '??? note "History: 3 publish(es)' in table and "6.00× ± 0.0 % ▲▼" in table
 
 
 def test_a_rerun_of_the_same_commit_replaces_its_point(tmp_path, live_site):
@@ -133,7 +133,7 @@ def test_an_unreadable_history_starts_a_new_one_and_says_why(tmp_path, live_site
 def test_a_site_shows_each_interpreters_tab_the_trend_and_what_changed(tmp_path, live_site):
     """In Chromium: the tabs of two interpreters, the trend under the table, the step."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    from harness.layout import CHROMIUM_ARGS, browser, serving
+    from harness.publishing.layout import CHROMIUM_ARGS, browser, serving
 
     if browser() is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")
@@ -170,7 +170,7 @@ def test_a_site_shows_each_interpreters_tab_the_trend_and_what_changed(tmp_path,
             assert shown.is_visible() and "Measured with Python 3.14t" in shown.inner_text()
             page.get_by_text("History: 3 publish(es)").click()
             assert page.locator("img[alt='Speedups at each publish']").first.is_visible()
-            assert page.locator("li", has_text="sums, sum: 2× ±").is_visible()
+            assert page.locator("li", has_text="sums, sum: 2.00×").is_visible()
             chromium.close()
     finally:
         server.shutdown()

@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, fixture_examples_in, harness, write_example
 from filelock import FileLock
 
-from harness import results
-from harness.supervise import descendants, leftovers, tree_memory
+from harness.core import results
+from harness.measuring.supervise import descendants, leftovers, tree_memory
 
 
 def measure(folder, out, *only, profile="smoke"):
@@ -209,7 +209,7 @@ def test_an_edited_example_or_a_more_thorough_profile_is_measured_again(fixture_
 
 
 def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
-    from harness.discover import discover
+    from harness.measuring.discover import discover
 
     (tmp_path / "kernel.py").write_text("import helper\nBENCHMARK = {}\n")
     (tmp_path / "kernel.c").write_text("double f(void) { return 1; }\n")
@@ -217,8 +217,30 @@ def test_a_change_to_any_file_an_example_depends_on_is_noticed(tmp_path):
     (tmp_path / "data.py").write_text("def make(): return 1\n")
     (example,) = discover(tmp_path)
     found = [p.name for p in example.local_modules]
-    # side_by_side.py: from the examples' own folder, where every example finds it.
-    assert found == ["data.py", "helper.py", "kernel.c", "side_by_side.py"]
+    # side_by_side.py: from the examples' own folder, where every example finds it;
+    # variants.py: the rules side_by_side imports in turn.
+    assert found == ["data.py", "helper.py", "kernel.c", "side_by_side.py", "variants.py"]
+
+
+def test_how_a_script_prints_is_not_what_it_measured_but_the_rules_are(tmp_path, monkeypatch):
+    from harness.measuring import discover, fingerprint
+
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    for helper in ["side_by_side.py", "variants.py"]:
+        (examples / helper).write_text((ROOT / "examples" / helper).read_text())
+    (examples / "kernel.py").write_text("import side_by_side\nBENCHMARK = {}\n")
+    monkeypatch.setattr(discover, "EXAMPLES", examples)
+    monkeypatch.setattr(fingerprint, "EXAMPLES", examples)
+    (example,) = discover.discover(examples)
+    before = fingerprint.fingerprint(example)
+
+    with (examples / "side_by_side.py").open("a") as printing:
+        printing.write("\n# prints its table another way\n")
+    assert fingerprint.fingerprint(example) == before
+    with (examples / "variants.py").open("a") as rules:
+        rules.write("\n# checks results another way\n")
+    assert fingerprint.fingerprint(example) != before
 
 
 # --- what examples ask of the harness ----------------------------------------
@@ -567,8 +589,8 @@ def test_a_rows_peak_memory_is_its_calls_not_its_set_up(tmp_path):
 def test_a_table_whose_peak_memory_contradicts_itself_is_not_drawn(tmp_path):
     from factories import record, row
 
-    from harness.records import Table
-    from harness.render import render_record
+    from harness.core.records import Table
+    from harness.reporting.render import render_record
 
     floor = Table(memory=True, memory_floor="nothing")
     mib = 2**20
@@ -828,7 +850,8 @@ def test_a_watched_tree_shows_memory_a_process_takes_later_and_counts_a_shared_b
     only: a block that three processes come to share, one after another, is
     never counted three times, and shows in full by the next reading (a
     deadline, not a pace)."""
-    from harness.supervise import MemoryWatch, below_us
+    from harness.measuring.memory import MemoryWatch
+    from harness.measuring.supervise import below_us
 
     size = SHARED_BLOCK_SIZE
     watch, seen = MemoryWatch(), []
@@ -847,14 +870,36 @@ def test_a_watched_tree_shows_memory_a_process_takes_later_and_counts_a_shared_b
     assert max(seen) < before + 2 * size, (before, seen)  # never three times
 
 
-def test_a_slow_variant_stops_after_three_calls_a_fast_one_keeps_its_minimum():
-    from harness.stopping import enough
+def rounds_of(walls: dict[str, list[float]], spent: float = 0.0):
+    """Paired rounds already timed (``Rounds`` with no workers: only its rule is asked)."""
+    from harness.core.profiles import PROFILES
+    from harness.core.records import Description, Placement, Variant
+    from harness.measuring.rounds import Rounds, Row
 
-    full = {"min_runs": 5, "max_runs": 500, "max_seconds": 10, "precision": 0.01}
-    assert not enough([4.0, 4.2], full)
-    assert enough([4.0, 4.2, 4.1], full)  # 12 s in three calls: enough
-    assert not enough([0.5, 0.9, 0.6], full)  # fast and noisy: the minimum of five holds
-    assert not enough([0.5, 0.9, 0.6, 3.0], full)
+    one_core = Placement(True, "declared", 1.0, "1 core")
+    rows = []
+    for name, samples in walls.items():
+        variant = Variant(name=name, baseline=next(iter(walls)))
+        rows.append(Row(variant, worker=None, placement=one_core, walls=list(samples)))
+    description = Description(variants=tuple(r.variant for r in rows), size={})
+    return Rounds(description, PROFILES["quick"], rows, workdir=None,
+                  rounds=len(next(iter(walls.values()))), spent=spent)  # fmt: skip
+
+
+def test_rounds_stop_when_every_interval_is_narrow_enough_or_the_budget_is_spent():
+    steady = [1.0, 1.01, 0.99, 1.0, 1.005, 0.995]
+    # Six rounds (quick's least), a ratio steady to 1 %: narrow enough (±2 %), stop.
+    assert rounds_of({"base": steady, "half": [w / 2 for w in steady]}, spent=1).enough()
+    # Fewer than six rounds: never enough while the budget lasts, however steady.
+    assert not rounds_of({"base": steady[:5], "half": [w / 2 for w in steady[:5]]},
+                         spent=1).enough()  # fmt: skip
+    # A noisy ratio: more rounds, until the budget (8 s of samples) is spent.
+    noisy = [0.5, 0.7, 0.45, 0.65, 0.5, 0.7]
+    assert not rounds_of({"base": steady, "noisy": noisy}, spent=4).enough()
+    assert rounds_of({"base": steady, "noisy": noisy}, spent=8.5).enough()
+    # Rounds of seconds each: three are known well enough once twice the budget is spent.
+    assert rounds_of({"base": [5.0] * 3, "noisy": [2.0, 3.5, 2.4]}, spent=17).enough()
+    assert not rounds_of({"base": [5.0] * 2, "noisy": [2.0, 3.5]}, spent=17).enough()
 
 
 def test_the_mkdocs_hooks_import_nothing_that_measures():
@@ -862,8 +907,8 @@ def test_the_mkdocs_hooks_import_nothing_that_measures():
     probe = (
         "import sys; sys.path.insert(0, 'hooks')\n"
         "import claims, downloads, generated\n"
-        "print(sorted(m for m in ('rich', 'psutil', 'harness.supervise', 'harness.run') "
-        "if m in sys.modules))"
+        "print(sorted(m for m in ('rich', 'psutil', 'harness.measuring.supervise', "
+        "'harness.measuring.run') if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from harness import pasted
+from harness.publishing import pasted
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 # The blocks that cannot run pasted on their own, one place, each with why.

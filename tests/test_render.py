@@ -6,10 +6,11 @@ import math
 import pytest
 from factories import record, row
 
-from harness import derived, laws
-from harness.plot import render_plot
-from harness.records import Placement, Reference, Table
-from harness.table import render_table
+from harness.core import laws
+from harness.core.records import Placement, Reference, Table
+from harness.reporting import derived
+from harness.reporting.plot import render_plot
+from harness.reporting.table import render_table
 
 
 def shown(text: str) -> str:
@@ -92,7 +93,7 @@ def test_the_footer_says_how_it_was_timed_and_what_the_a_a_check_found():
 
 
 def test_the_reading_guide_cites_an_a_a_check_that_held_never_one_that_failed():
-    from harness.table import render_reference_checks
+    from harness.reporting.provenance import render_reference_checks
 
     failed = paired_record()  # its A/A check is 0.990× ± 0.0 %: narrow, and wrong
     honest = paired_record()
@@ -108,8 +109,8 @@ def test_the_reading_guide_cites_an_a_a_check_that_held_never_one_that_failed():
 
 
 def test_a_record_whose_a_a_check_failed_is_measured_again():
-    from harness.profiles import PROFILES
-    from harness.run import is_fresh
+    from harness.core.profiles import PROFILES
+    from harness.measuring.example import is_fresh
 
     failed = paired_record()
     key, quick = failed.fingerprint, PROFILES["quick"]
@@ -257,8 +258,8 @@ def test_karp_flatt_recovers_the_serial_fraction_of_an_amdahl_speedup():
 def interpreters_results():
     """One example measured by the harness's own Python and by two others: a
     free-threaded 3.14t with the GIL off, and one where an import turned it back on."""
-    from harness.records import PythonBuild
-    from harness.results import Results
+    from harness.core.records import PythonBuild
+    from harness.core.results import Results
 
     rows = [row("one thread", 2.0), row("2 threads", 1.0, baseline="one thread")]
     own = record(rows)
@@ -279,7 +280,7 @@ def interpreters_results():
 
 
 def test_an_example_measured_by_several_interpreters_gets_a_tab_each_own_first(tmp_path):
-    from harness.render import render_all
+    from harness.reporting.render import render_all
 
     render_all(interpreters_results(), tmp_path)
     table = (tmp_path / "tables" / "x.md").read_text()
@@ -299,16 +300,16 @@ def test_an_example_measured_by_several_interpreters_gets_a_tab_each_own_first(t
 
 
 def test_an_example_measured_by_one_interpreter_has_no_tabs(tmp_path):
-    from harness.render import render_all
-    from harness.results import Results
+    from harness.core.results import Results
+    from harness.reporting.render import render_all
 
     render_all(Results(examples={"x": record([row("a", 1.0)])}), tmp_path)
     assert "===" not in (tmp_path / "tables" / "x.md").read_text()
 
 
 def test_a_larger_machines_records_get_a_tab_named_for_its_cores(tmp_path):
-    from harness.render import render_all
-    from harness.results import Results
+    from harness.core.results import Results
+    from harness.reporting.render import render_all
 
     rows = [row("one worker", 2.0), row("16 workers", 0.2, baseline="one worker")]
     own = record(rows)
@@ -324,8 +325,8 @@ def test_a_larger_machines_records_get_a_tab_named_for_its_cores(tmp_path):
 
 
 def test_cpythons_jit_is_named_in_its_tab_and_footer():
-    from harness.records import PythonBuild
-    from harness.render import per_interpreter
+    from harness.core.records import PythonBuild
+    from harness.reporting.render import per_interpreter
 
     rows = [row("loop", 2.0), row("sum", 1.0, baseline="loop")]
     jit = record(rows, interpreter="3.14+jit")
@@ -337,7 +338,7 @@ def test_cpythons_jit_is_named_in_its_tab_and_footer():
 
 
 def transcript_of(output: str):
-    from harness.records import Transcript
+    from harness.core.records import Transcript
 
     command = "python examples/x.py --show picture --size quick"
     return record([row("one", 1.0)], transcripts={"picture": Transcript(command, output)})
@@ -346,7 +347,7 @@ def transcript_of(output: str):
 def test_a_transcript_that_ends_in_an_svg_is_shown_as_the_picture_under_its_text():
     import base64
 
-    from harness.table import render_transcript
+    from harness.reporting.transcripts import render_transcript
 
     svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>a box</text></svg>'
     page = render_transcript(transcript_of(f"20,000 sales, no <svg yet\n{svg}\n"), "picture")
@@ -358,7 +359,7 @@ def test_a_transcript_that_ends_in_an_svg_is_shown_as_the_picture_under_its_text
 
 
 def test_a_transcript_that_only_mentions_svg_stays_text():
-    from harness.table import render_transcript
+    from harness.reporting.transcripts import render_transcript
 
     page = render_transcript(transcript_of("wrote <svg> to peak.svg\ndone\n"), "picture")
     assert "data:image" not in page

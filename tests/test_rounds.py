@@ -10,10 +10,12 @@ import threading
 import pytest
 from factories import record, row
 
-from harness import compare, intervals
-from harness.observe import Pinned, observe
-from harness.records import Placement, Variant
-from harness.rounds import placement_of
+from harness.child import protocol
+from harness.child.observe import Pinned, observe
+from harness.core import intervals
+from harness.core.records import Placement, Variant
+from harness.measuring.rounds import placement_of
+from harness.reporting import compare
 
 
 def test_a_speedup_is_the_geometric_mean_of_its_round_by_round_ratios():
@@ -52,8 +54,8 @@ def test_a_round_far_from_the_others_is_left_out_and_few_rounds_give_no_interval
     assert two.low is None and two.includes(0.1) and two.half_width is None
 
 
-def seen(cpu=1.0, wall=1.0, threads=0, processes=0) -> dict:
-    return {"cpu": cpu, "wall": wall, "threads": threads, "processes": processes}
+def seen(cpu=1.0, wall=1.0, threads=0, processes=0) -> protocol.Warmed:
+    return protocol.Warmed(wall, cpu, threads, processes, loops=1, rise=None)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,7 @@ def test_nothing_a_pinned_call_starts_stays_pinned():
         )
         thread.join()
     assert affinities["thread"] == every and int(child.stdout) == len(every)
-    assert pinned.said()["unpinned"] >= 1 and os.sched_getaffinity(0) == every
+    assert pinned.unpinned() >= 1 and os.sched_getaffinity(0) == every
 
 
 def measured_pair(speedup: float, spread: float, rounds: int = 10, seed: int = 0):
@@ -119,7 +121,7 @@ def measured_pair(speedup: float, spread: float, rounds: int = 10, seed: int = 0
 
 
 def test_compare_counts_rows_within_their_interval_and_ends_with_one_summary_line(capsys, tmp_path):
-    from harness import results
+    from harness.core import results
 
     steady = measured_pair(2.0, 0.01)
     moved = measured_pair(2.6, 0.01, seed=1)  # 30 % faster than ±1 % can explain

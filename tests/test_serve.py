@@ -7,6 +7,8 @@ certain, opens the gate, and then sees the table arrive by live reload:
 nothing depends on how fast this machine measures.
 """
 
+import dataclasses
+import html
 import os
 import shutil
 import signal
@@ -17,11 +19,12 @@ import time
 import urllib.error
 import urllib.request
 
+import msgspec
 import psutil
 import pytest
 from conftest import HOOKS, ROOT, page_config, write_example
 
-from harness import layout, serve
+from harness.publishing import layout, serve
 
 GATED = '''
 """Waits for a gate file before measuring, so a test can look at the page meanwhile."""
@@ -278,3 +281,55 @@ def test_a_server_that_dies_while_measuring_stops_the_measuring_and_says_so(tmp_
     assert "Measuring stopped too" in said
     _, still_running = psutil.wait_procs(below, timeout=10)  # the worker measuring it too
     assert not still_running, still_running
+
+
+def gated_with_history(generated):
+    """What ``make measure-pythons`` and a publish left: the gated example's records for
+    this interpreter (stale) and for Python 3.13, and a history of it."""
+    from factories import record, row
+
+    from harness.core import results
+    from harness.core.intervals import Ratio
+    from harness.reporting.history import History, Publish
+
+    rows = [row("gated loop", runs=[1.0] * 6), row("gated again", runs=[1.0] * 6,
+                                                    baseline="gated loop")]  # fmt: skip
+    ours = record(rows, id="gated", rounds=6)
+    other = dataclasses.replace(ours, interpreter="3.13")
+    generated.mkdir()
+    results.save(results.Results({"gated": ours, "gated@3.13": other}), generated / "results.json")
+    publish = Publish("aaaaaaa1", "2026-11-01", speedups={"gated": {"gated again": Ratio(1.0)}})
+    (generated / "history.json").write_bytes(msgspec.json.encode(History(publishes=[publish])))
+
+
+@pytest.mark.slow
+def test_a_measured_example_keeps_its_other_interpreters_tab_and_its_trend(tmp_path):
+    config = page_config(tmp_path, '# Gated\n\n--8<-- "tables/gated.md"\n')
+    for linked in ("reading.md", "changes.md"):  # the pages a table's footer links
+        shutil.copy(ROOT / "docs" / linked, tmp_path / "docs")
+    generated = tmp_path / "generated"
+    gated_with_history(generated)
+    source = GATED_AND_TOLD.replace(
+        '{"gated loop": loop}', '{"gated loop": loop, "gated again": loop}'
+    )
+    harness, address, told = start_serving(tmp_path, config, source)
+    table = generated / "tables" / "gated.md"
+    try:
+        wait_for_http(f"http://{address}/", 240, harness, told["said"])
+        before = table.read_text()
+        assert "Python 3.13" in before and "History: 1 publish(es)" in before  # as rendered
+        told["gate"].touch()
+        deadline = time.monotonic() + 120
+        while table.read_text() == before:  # until the example, measured, is rendered
+            assert harness.poll() is None and time.monotonic() < deadline, told["said"].read_text()
+            time.sleep(0.2)
+        after = table.read_text()
+        page = ""
+        while after.split("| gated again |")[1].split("|")[1].strip() not in page:
+            assert time.monotonic() < deadline, told["said"].read_text()
+            page = fetch(f"http://{address}/")[1]  # until the site rebuilt with it
+            time.sleep(0.2)
+    finally:
+        stop_with_ctrl_c(harness)
+    assert "Python 3.13" in after and "History: 1 publish(es)" in after
+    assert html.unescape(page).count("Python 3.13") >= 1 and "History: 1 publish(es)" in page

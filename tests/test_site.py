@@ -10,8 +10,9 @@ import pytest
 from conftest import ROOT, build, harness, page_config, rows_of
 from filelock import FileLock
 
-from harness import results, rules
-from harness.discover import discover
+from harness.child.rules import variants as rules
+from harness.core import results
+from harness.measuring.discover import discover
 
 # The slow tests share one smoke run of every example and one build of the site:
 # whichever asks first pays for both inside its own time limit, which on a fresh
@@ -213,7 +214,7 @@ def test_no_code_block_or_page_table_scrolls_sideways_at_a_laptops_width(built):
     """What a reader sees at 1400 px: every code block and every table a page shows
     fits its column (the full tables under "All columns" may scroll: on demand)."""
     pytest.importorskip("playwright.sync_api")
-    from harness.layout import browser, overflowing
+    from harness.publishing.layout import browser, overflowing
 
     if browser() is None:
         pytest.skip("no Chromium or Chrome on this machine (apt-get install chromium)")

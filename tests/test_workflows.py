@@ -43,3 +43,14 @@ def test_every_action_is_pinned_to_a_commit():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / "README.md").read_text()
     assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
+
+
+def test_the_larger_runner_measures_the_examples_that_declare_it():
+    from harness.measuring.discover import taking_part
+
+    planned = subprocess.run(
+        ["make", "-n", "bench-large"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    (measure,) = [line for line in planned.splitlines() if "--out generated/large" in line]
+    declared = taking_part("large-runner")
+    assert "cpu/gil" in declared and measure.split('-cores" ')[1].split() == declared

@@ -1,6 +1,6 @@
 // The cost calculator on docs/cost.md: plain JavaScript, no libraries, nothing
 // fetched, so it works offline. runCost is a pure function, the same model as
-// run_cost in harness/derived.py; tests/test_cost_calculator.py holds them equal.
+// run_cost in harness/reporting/derived.py; tests/test_cost_calculator.py holds them equal.
 
 const DAYS_PER_MONTH = 30;
 

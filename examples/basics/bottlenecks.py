@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pyinstrument>=5.1", "line-profiler>=4.1"]
+# [tool.faster-python]
+# takes-part-in = ["interpreters", "compare-commits"]
 # ///
 """Find where a small data pipeline spends its time before making anything
 faster.

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["pandas>=2.2", "pyarrow>=18", "polars>=1.20", "ray>=2.40"]
+# [tool.faster-python]
+# takes-part-in = ["interpreters"]
 # ///
 """How long a tool takes to answer ``--version`` when it imports pandas,
 Polars and Ray at the top, and what Python 3.15's lazy imports change.

@@ -2,6 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = []
 # [tool.faster-python]
+# takes-part-in = ["large-runner"]
 # start-methods = []
 # ///
 """A job with a known serial part, run on 1 to N worker processes, against

@@ -1,6 +1,8 @@
 # /// script
 # requires-python = ">=3.11"
 # dependencies = ["numba>=0.61", "numpy>=2.1"]
+# [tool.faster-python]
+# takes-part-in = ["interpreters", "large-runner"]
 # ///
 """What the GIL serialises and what releases it: the same work on one thread,
 threads and processes.

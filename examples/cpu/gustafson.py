@@ -2,6 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = []
 # [tool.faster-python]
+# takes-part-in = ["large-runner"]
 # start-methods = []
 # ///
 """Weak scaling: give N workers N times the parallel work, and see how the time

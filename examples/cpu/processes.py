@@ -2,6 +2,7 @@
 # requires-python = ">=3.11"
 # dependencies = ["numpy>=2.1", "pillow>=11"]
 # [tool.faster-python]
+# takes-part-in = ["large-runner", "compare-commits"]
 # start-methods = ["--show", "pids"]
 # ///
 """Resize a folder of images to 64×64 and stack them into one array, with and

@@ -4,6 +4,8 @@
 #     "numba>=0.61", "numpy>=2.1",
 #     "cython>=3.1", "mypy>=1.15", "setuptools>=75",
 # ]
+# [tool.faster-python]
+# takes-part-in = ["interpreters", "compare-commits"]
 # ///
 """Sum the distances between every pair of points: pure Python, NumPy, Numba,
 Cython, mypyc and C.

@@ -4,6 +4,7 @@
 #     "joblib>=1.4", "dask[distributed]>=2025.1", "ipyparallel>=9", "ray>=2.40",
 # ]
 # [tool.faster-python]
+# takes-part-in = ["large-runner"]
 # start-methods = [
 #     "--only",
 #     "ProcessPoolExecutor",
