@@ -61,12 +61,19 @@ def settle(limit: float = 0.5, step: float = 0.002) -> None:
             return
 
 
-def release_memory() -> None:
+def release_memory(arrow_pool: bool = False) -> None:
     """Give freed memory back to the system between calls, so that an idle worker holds
-    no more than its imports while the others run (glibc keeps freed heap otherwise)."""
+    no more than its imports while the others run (glibc keeps freed heap otherwise).
+
+    ``arrow_pool``: PyArrow's pool too (jemalloc or mimalloc keeps what it freed): once
+    the input is made (a CSV generated with PyArrow), not between a variant's calls,
+    whose next call would then take the memory back from the system, timed."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+    if arrow_pool and "pyarrow" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 class Variant:
@@ -90,7 +97,7 @@ class Variant:
         self.run = {e.name: e.run for e in rules.entries(self.benchmark)}[job.variant]
         made = self.benchmark["workload"](**job.size)
         self.data = self.workload.enter_context(rules.entered(made))
-        release_memory()  # what making the input took and let go is not the calls'
+        release_memory(arrow_pool=True)  # what making the input took and let go is not the calls'
         return protocol.Started(interpreter.python_build())
 
     def warm(self, job: protocol.Warm) -> protocol.Warmed:

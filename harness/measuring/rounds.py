@@ -101,12 +101,17 @@ class Rounds:
         return next(r for r in self.rows if r.twin is None and r.variant.name == name)
 
     def start(self, example: Path, rows: list[Row]) -> None:
-        """Workers make the input at once (untimed: they may overlap)."""
-        for row in rows:
-            job = protocol.Start(str(example), row.variant.name, self.description.size)
-            row.worker.send(job)
-        for row in rows:
-            row.worker.receive(self.profile.timeout)
+        """Workers make the input (untimed): the first alone, then the others at once.
+        A workload that writes files the first time (a generated CSV) writes them once:
+        the others find them, instead of each generating its own copy beside the rest,
+        with what that left in its memory counted in its variant's peak."""
+        first, *others = rows
+        for batch in ([first], others):
+            for row in batch:
+                job = protocol.Start(str(example), row.variant.name, self.description.size)
+                row.worker.send(job)
+            for row in batch:
+                row.worker.receive(self.profile.timeout)
 
     def warm(self, rows: list[Row]) -> None:
         """One worker after another (what each uses is watched, undisturbed)."""
