@@ -586,6 +586,97 @@ def test_a_rows_peak_memory_is_its_calls_not_its_set_up(tmp_path):
     assert peak["nothing"] + 100 * 0.97 <= peak["100 MiB"] <= peak["nothing"] + 100 * 1.03, peak
 
 
+KEEPS_MEMORY = '''
+"""A variant whose calls leave memory behind, as an allocator's pool does: each call
+takes 100 MiB and the last two calls' blocks stay."""
+import time
+
+MIB = 2**20
+KEPT = []
+
+
+def workload(mib):
+    return mib
+
+
+def nothing(mib):
+    return None
+
+
+def keeps(mib):
+    KEPT.append(bytearray(b"\\x01") * (mib * MIB))
+    del KEPT[:-2]
+    time.sleep(0.3)  # long enough for the harness's own looks to see what is held
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"nothing": nothing, "keeps what it took": keeps},
+    "sizes": {"quick": {"mib": 100}},
+    "table": {"memory": True, "memory_floor": "nothing"},
+}
+'''
+
+
+def test_a_rows_peak_memory_is_one_calls_not_what_calls_before_it_left(tmp_path):
+    """A reader's run takes 100 MiB; the harness calls it again and again (a second
+    warm-up call, the timed rounds), each time on top of what the last one kept. The
+    row shows one call's 100 MiB, not the 200 to 300 MiB those repeats held."""
+    folder = tmp_path / "examples"
+    write_example(folder, "keeps", KEEPS_MEMORY)
+    run = measure(folder, tmp_path, "keeps", profile="quick")
+    assert run.returncode == 0, run.stderr
+    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "keeps").measured.items()}
+    rise = peak["keeps what it took"] - peak["nothing"]
+    assert 100 * 0.97 <= rise <= 100 * 1.03, peak
+
+
+MAKES_A_FILE = '''
+"""A workload that writes its input file the first time and keeps 200 MiB from doing
+so (the modules and heap a generator leaves); later it only finds the file."""
+from pathlib import Path
+
+MIB = 2**20
+FILE = Path(__file__).with_name("input.txt")
+LEFT = []
+
+
+def workload(mib):
+    if not FILE.exists():
+        LEFT.append(bytearray(b"\\x01") * (200 * MIB))
+        FILE.write_text("made")
+    return str(FILE)
+
+
+def nothing(path):
+    return None
+
+
+def reads(path):
+    Path(path).read_text()
+
+
+BENCHMARK = {
+    "workload": workload,
+    "variants": {"nothing": nothing, "reads": reads},
+    "sizes": {"quick": {"mib": 1}},
+    "table": {"memory": True, "memory_floor": "nothing"},
+}
+'''
+
+
+def test_a_cold_run_counts_nothing_that_making_the_input_left_in_a_row(tmp_path):
+    """The first time, making the input leaves 200 MiB behind in the interpreter that
+    made it; no row's peak shows it (the first row's did)."""
+    folder = tmp_path / "examples"
+    write_example(folder, "makes", MAKES_A_FILE)
+    run = measure(folder, tmp_path, "makes", profile="quick")
+    assert run.returncode == 0, run.stderr
+    assert (folder / "input.txt").exists()
+    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "makes").measured.items()}
+    assert max(peak.values()) < 100, peak
+
+
 def test_a_table_whose_peak_memory_contradicts_itself_is_not_drawn(tmp_path):
     from factories import record, row
 

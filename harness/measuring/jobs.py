@@ -86,6 +86,7 @@ class Worker:
         self.peak = 0  # bytes: the most its process tree held while it was asked anything
         self.memory = MemoryWatch()
         self.floor = 0  # bytes: what its tree held when the calls began (``watch_calls``)
+        self.peak_seen = False  # the kernel saw its calls' peak: watching longer adds nothing
 
     def send(self, job) -> None:
         try:
@@ -100,7 +101,7 @@ class Worker:
         tree's memory is watched, if asked."""
         deadline = time.monotonic() + timeout
         while True:
-            if watch_memory:
+            if watch_memory and not self.peak_seen:
                 tree = supervise.tree_below(self.process.pid)
                 self.peak = max(self.peak, self.memory.read(tree))
             ready, _, _ = select.select([self.replies], [], [], supervise.POLL_SECONDS)
@@ -120,12 +121,18 @@ class Worker:
         input took, and gave back, is not counted (it still holds the input: that is)."""
         self.memory = MemoryWatch()
         self.floor = self.peak = self.memory.read(supervise.tree_below(self.process.pid))
+        self.peak_seen = False
 
     def rose(self, rise: int | None) -> None:
-        """Its own interpreter's rise above the floor, as the kernel saw it
-        (``observe.OwnPeak``): a peak too short for the parent's sampling to see."""
+        """Its warm-up calls' rise above the floor, as the kernel saw it from inside
+        (``observe.OwnPeak``): a peak too short for the parent's sampling to see. Where
+        the kernel can tell, that is the row's peak: what its first calls took, from a
+        worker that had given back what making the input took. Not what a later call
+        took on top of what an allocator kept from the one before (PyArrow's pool does:
+        one run measured the same row at 373 MiB, the next at 471), nor what keeping
+        and checking its result takes."""
         if rise is not None:
-            self.peak = max(self.peak, self.floor + rise)
+            self.peak, self.peak_seen = self.floor + rise, True
 
     def ask(self, job, timeout: float, raw: bool = False, watch_memory: bool = True):
         self.send(job)
