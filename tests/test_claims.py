@@ -212,7 +212,7 @@ def test_a_full_size_claim_is_shown_unchecked_with_a_note_against_a_quick_table(
     assert run.returncode == 0, run.stderr  # 0.33× would fail a full-size table
     page = (tmp_path / "site" / "index.html").read_text()
     assert "Streaming needs little." in page
-    assert "sentences about the full size (a file larger than memory) are not checked" in page
+    assert "sentences about the full size are not checked here" in page
 
 
 def test_a_full_size_claim_is_checked_against_a_full_table(tmp_path):

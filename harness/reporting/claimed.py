@@ -75,8 +75,8 @@ def shown_claim(match: re.Match, record: Record | None, where: str, serving: boo
     wanted = match["profile"]
     if wanted and not profiles.at_least(record.profile, wanted):
         note = (
-            f"This page's sentences about the {wanted} size (a file larger than memory) "
-            f"are not checked here: {plain(likely_reason(record))}."
+            f"This page's sentences about the {wanted} size are not checked here: "
+            f"{plain(likely_reason(record))}."
         )
         return Shown(sentence, note=note)  # the hook says it once per page
     if judged.holds:
