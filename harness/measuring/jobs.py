@@ -150,9 +150,12 @@ class Worker:
         self.stderr.seek(0)
         return supervise.tail(self.stderr.read())
 
-    def quit(self, timeout: float) -> list[str]:
-        """Let it leave its workload and exit; what it left running in its session, killed."""
-        self.ask(protocol.Quit(), timeout)
+    def quit(self, timeout: float, asked: bool = False) -> list[str]:
+        """Let it leave its workload and exit; what it left running in its session, killed.
+        ``asked``: its Quit was sent already (with every other worker's)."""
+        if not asked:
+            self.send(protocol.Quit())
+        self.receive(timeout, watch_memory=False)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
