@@ -573,14 +573,18 @@ BENCHMARK = {
 '''
 
 
+def peaks_in_mib(tmp_path, name: str, source: str) -> dict[str, float]:
+    """Each row's peak memory, in MiB, from a quick measure of one fixture example."""
+    write_example(tmp_path / "examples", name, source)
+    run = measure(tmp_path / "examples", tmp_path, name, profile="quick")
+    assert run.returncode == 0, run.stderr
+    return {row: m.peak_rss / 2**20 for row, m in stored(tmp_path, name).measured.items()}
+
+
 def test_a_rows_peak_memory_is_its_calls_not_its_set_up(tmp_path):
     """Set-up took 500 MiB and gave it back: no row shows it. The rows that hold 100 and
     300 MiB differ by 200 MiB, and the row that does nothing is below both."""
-    folder = tmp_path / "examples"
-    write_example(folder, "holds", HOLDS_MEMORY)
-    run = measure(folder, tmp_path, "holds", profile="quick")
-    assert run.returncode == 0, run.stderr
-    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "holds").measured.items()}
+    peak = peaks_in_mib(tmp_path, "holds", HOLDS_MEMORY)
     assert peak["nothing"] < 100, peak  # the interpreter alone: the 500 MiB set-up let go
     assert 200 * 0.97 <= peak["300 MiB"] - peak["100 MiB"] <= 200 * 1.03, peak
     assert peak["nothing"] + 100 * 0.97 <= peak["100 MiB"] <= peak["nothing"] + 100 * 1.03, peak
@@ -622,11 +626,7 @@ def test_a_rows_peak_memory_is_one_calls_not_what_calls_before_it_left(tmp_path)
     """A reader's run takes 100 MiB; the harness calls it again and again (a second
     warm-up call, the timed rounds), each time on top of what the last one kept. The
     row shows one call's 100 MiB, not the 200 to 300 MiB those repeats held."""
-    folder = tmp_path / "examples"
-    write_example(folder, "keeps", KEEPS_MEMORY)
-    run = measure(folder, tmp_path, "keeps", profile="quick")
-    assert run.returncode == 0, run.stderr
-    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "keeps").measured.items()}
+    peak = peaks_in_mib(tmp_path, "keeps", KEEPS_MEMORY)
     rise = peak["keeps what it took"] - peak["nothing"]
     assert 100 * 0.97 <= rise <= 100 * 1.03, peak
 
@@ -668,12 +668,8 @@ BENCHMARK = {
 def test_a_cold_run_counts_nothing_that_making_the_input_left_in_a_row(tmp_path):
     """The first time, making the input leaves 200 MiB behind in the interpreter that
     made it; no row's peak shows it (the first row's did)."""
-    folder = tmp_path / "examples"
-    write_example(folder, "makes", MAKES_A_FILE)
-    run = measure(folder, tmp_path, "makes", profile="quick")
-    assert run.returncode == 0, run.stderr
-    assert (folder / "input.txt").exists()
-    peak = {name: m.peak_rss / 2**20 for name, m in stored(tmp_path, "makes").measured.items()}
+    peak = peaks_in_mib(tmp_path, "makes", MAKES_A_FILE)
+    assert (tmp_path / "examples" / "input.txt").exists()
     assert max(peak.values()) < 100, peak
 
 
