@@ -83,7 +83,7 @@ class Worker:
         )
         os.close(write)
         self.replies = os.fdopen(read)
-        self.peak = 0  # bytes: the most its process tree held while it was asked anything
+        self.peak = 0  # bytes: its first call's peak (``rose``), else the most its tree held
         self.memory = MemoryWatch()
         self.floor = 0  # bytes: what its tree held when the calls began (``watch_calls``)
         self.peak_seen = False  # the kernel saw its calls' peak: watching longer adds nothing
@@ -124,9 +124,9 @@ class Worker:
         self.peak_seen = False
 
     def rose(self, rise: int | None) -> None:
-        """Its warm-up calls' rise above the floor, as the kernel saw it from inside
+        """Its first call's rise above the floor, as the kernel saw it from inside
         (``observe.OwnPeak``): a peak too short for the parent's sampling to see. Where
-        the kernel can tell, that is the row's peak: what its first calls took, from a
+        the kernel can tell, that is the row's peak: what its first call took, from a
         worker that had given back what making the input took. Not what a later call
         took on top of what an allocator kept from the one before (PyArrow's pool does:
         one run measured the same row at 373 MiB, the next at 471), nor what keeping

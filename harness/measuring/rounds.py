@@ -111,8 +111,8 @@ class Rounds:
 
     def make_input(self, example: Path, python: str) -> None:
         """Where memory is the lesson, the input is made first by a worker that then quits:
-        a row's that made it keeps what that imported and left (memory_steps' "nothing
-        read" row: 86 MiB on a cold run, 68 MiB where the file was there)."""
+        a row's worker that made it would keep what that imported and left (memory_steps'
+        "nothing read" row: 86 MiB on a cold run, 68 MiB where the file was there)."""
         maker = jobs.Worker("making the input", python)
         try:
             first = self.rows[0].variant.name
